@@ -1,0 +1,81 @@
+// buildApp(deps) returns a ready-to-listen Fastify instance; it opens no connection of its own.
+// main.ts owns the process: configuration, connections, listening, shutdown.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from './config.js';
+import type { Sql } from './db/client.js';
+import type { Stores } from './cache/stores.js';
+import { SessionService } from './auth/sessions.js';
+import { installAuth } from './auth/guard.js';
+import { installErrorHandler } from './http/error-handler.js';
+import { installSecurity } from './http/security.js';
+import { AppError } from './errors.js';
+import { registerRoutes } from './routes/index.js';
+
+export interface AppDeps {
+  config: Config;
+  sql: Sql;
+  stores: Stores;
+  /** Pino options or an existing logger; tests pass `false`. */
+  logger?: FastifyServerOptions['logger'] | FastifyBaseLogger;
+}
+
+/** What route modules receive besides the app itself. */
+export interface Services {
+  config: Config;
+  sql: Sql;
+  stores: Stores;
+  sessions: SessionService;
+}
+
+const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.passwordHash', '*.token'];
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, sql, stores } = deps;
+  const loggerOpt = deps.logger ?? { level: config.logLevel, redact: REDACT };
+  const app = Fastify({
+    ...(loggerOpt && typeof loggerOpt === 'object' && 'child' in loggerOpt ? { loggerInstance: loggerOpt as FastifyBaseLogger } : { logger: loggerOpt as FastifyServerOptions['logger'] }),
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => crypto.randomUUID(),
+    routerOptions: { maxParamLength: 200 },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+  installSecurity(app, { corsOrigins: config.corsOrigins, production: config.production });
+
+  await app.register(cookie);
+  const sessions = new SessionService(sql, stores.sessions, config.sessionSecret, config.sessionIdleMs, app.log);
+  installAuth(app, sessions);
+
+  // General limits per signed-in user, else per client IP (behind nginx: trustProxy gives the real one).
+  await app.register(rateLimit, {
+    global: true,
+    hook: 'preHandler',
+    max: (req) => (req.method === 'GET' || req.method === 'HEAD' ? config.rate.readMax : config.rate.writeMax),
+    timeWindow: config.rate.windowMs,
+    keyGenerator: (req) => `${req.method === 'GET' || req.method === 'HEAD' ? 'r' : 'w'}:${req.user ? `u${req.user.id}` : req.ip}`,
+    ...(stores.redis ? { redis: stores.redis, nameSpace: 'rlg:', skipOnError: true } : {}),
+    allowList: (req) => req.url === '/healthz' || req.url === '/readyz',
+    errorResponseBuilder: (_req, ctx) => Object.assign(new AppError(429, 'rate_limited', `too many requests: retry in ${ctx.after}`), { retryAfterS: Math.ceil(ctx.ttl / 1000) }),
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'AthSys Live API', version: '1.0.0', description: 'Real-time results hub for track and field meets' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  const services: Services = { config, sql, stores, sessions };
+  registerRoutes(app.withTypeProvider<ZodTypeProvider>(), services);
+  return app;
+}

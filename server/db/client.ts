@@ -1,0 +1,32 @@
+// The one postgres.js client factory. Everything else receives the `Sql` it returns.
+import postgres from 'postgres';
+
+export type Sql = postgres.Sql;
+/** A transaction's handle: the same tagged-template API, bound to one connection. */
+export type Tx = postgres.TransactionSql | postgres.Sql;
+
+export interface DbOptions {
+  url: string;
+  max: number;
+  /** PGlite behind pglite-socket breaks with prepared statements on a pool. */
+  prepare?: boolean;
+}
+
+export function createSql(opts: DbOptions): Sql {
+  return postgres(opts.url, {
+    max: opts.max,
+    prepare: opts.prepare ?? true,
+    onnotice: () => {},
+    types: {
+      // bigint ids and counts come back as JS numbers: they stay far below 2^53.
+      int8: { to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x) },
+      // numeric columns here are small (wind m/s, points): numbers, not strings.
+      // Timestamps travel as ISO-8601 strings and dates as YYYY-MM-DD: what the JSON API speaks.
+      timestamptz: { to: 1184, from: [1114, 1184], serialize: (x: string | Date) => (x instanceof Date ? x.toISOString() : x), parse: (x: string) => new Date(x).toISOString() },
+      date: { to: 1082, from: [1082], serialize: (x: string) => x, parse: (x: string) => x },
+      numeric: { to: 1700, from: [1700], serialize: (x: number) => String(x), parse: (x: string) => Number(x) },
+    },
+    transform: { undefined: null },
+    connection: { application_name: 'athsys-live' },
+  });
+}

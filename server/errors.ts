@@ -1,0 +1,64 @@
+// One error shape over HTTP and sockets: { code, message, field? }. Client mistakes are 4xx, never 5xx.
+import postgres from 'postgres';
+
+export class AppError extends Error {
+  constructor(
+    public readonly status: number,
+    public readonly code: string,
+    message: string,
+    public readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (message: string, field?: string) => new AppError(400, 'invalid_input', message, field);
+export const notFound = (what: string) => new AppError(404, 'not_found', `${what} not found`);
+export const conflict = (message: string, field?: string) => new AppError(409, 'conflict', message, field);
+export const forbidden = (message = 'your role may not do this') => new AppError(403, 'forbidden', message);
+export const unauthorized = (message = 'sign in first') => new AppError(401, 'unauthorized', message);
+
+// Constraint name -> the API field it guards, so a 409 or 400 can point at the right input.
+const CONSTRAINT_FIELDS: Record<string, string> = {
+  users_email_ci: 'email',
+  meet_athletes_meet_id_bib_key: 'bib',
+  meet_athletes_pkey: 'athleteId',
+  entries_event_id_athlete_id_key: 'athleteId',
+  heat_lanes_heat_id_lane_key: 'lane',
+  heat_lanes_entry_id_round_key: 'entryId',
+  heat_lanes_pkey: 'entryId',
+  athletes_user_id_key: 'userId',
+  heats_event_id_round_number_key: 'number',
+};
+const CONSTRAINT_MESSAGES: Record<string, string> = {
+  users_email_ci: 'a user with this email already exists',
+  meet_athletes_meet_id_bib_key: 'this bib is already worn by another athlete in this meet',
+  entries_event_id_athlete_id_key: 'this athlete is already entered in this event',
+  heat_lanes_heat_id_lane_key: 'two entries cannot share a lane',
+  heat_lanes_entry_id_round_key: 'an entry runs in one heat per round',
+  athletes_user_id_key: 'this user account is already linked to another athlete',
+};
+
+/** Turns database constraint errors caused by client input into 4xx; anything else stays a 5xx. */
+export function fromDatabaseError(err: unknown): AppError | undefined {
+  if (!(err instanceof postgres.PostgresError)) return undefined;
+  const c = err.constraint_name ?? '';
+  const field = CONSTRAINT_FIELDS[c];
+  switch (err.code) {
+    case '23505': // unique_violation
+      return conflict(CONSTRAINT_MESSAGES[c] ?? `already exists (${c})`, field);
+    case '23503': // foreign_key_violation
+      return err.message.includes('is still referenced')
+        ? conflict('still in use by other records', field)
+        : badRequest(`refers to something that does not exist (${err.detail ?? c})`, field);
+    case '23514': // check_violation
+    case '23502': // not_null_violation
+    case '22001': // string_data_right_truncation
+    case '22003': // numeric_value_out_of_range
+    case '22007': // invalid_datetime_format
+    case '22008': // datetime_field_overflow
+      return badRequest(`value refused by the database: ${c || err.message}`, field ?? err.column_name);
+    default:
+      return undefined;
+  }
+}

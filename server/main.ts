@@ -1,0 +1,97 @@
+// The only file that starts a process. `tsx server/main.ts [serve|migrate|seed]`.
+import pino from 'pino';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createSql, type Sql } from './db/client.js';
+import { startEmbeddedDb, type EmbeddedDb } from './db/embedded.js';
+import { migrate } from './db/migrate.js';
+import { seedDemo } from './db/seed.js';
+import { createRedis } from './cache/redis.js';
+import { createStores } from './cache/stores.js';
+import { buildApp } from './app.js';
+
+const SHUTDOWN_LIMIT_MS = 10_000;
+
+function readConfig(): Config {
+  try {
+    return loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`AthSys Live cannot start: ${err.message}\nSee .env.example for every setting.`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+async function openDatabase(config: Config, log: pino.Logger): Promise<{ sql: Sql; embedded?: EmbeddedDb }> {
+  if (config.databaseUrl) return { sql: createSql({ url: config.databaseUrl, max: config.databasePoolMax }) };
+  const t0 = Date.now();
+  const embedded = await startEmbeddedDb(config.embeddedDataDir);
+  log.info({ dataDir: config.embeddedDataDir, ms: Date.now() - t0 }, 'single-node embedded mode: PGlite database, in-memory stores (set DATABASE_URL and REDIS_URL to scale out)');
+  // PGlite has one backend: one connection, no prepared statements (see MACHINE.md).
+  return { sql: createSql({ url: embedded.url, max: 1, prepare: false }), embedded };
+}
+
+async function main(): Promise<void> {
+  const command = process.argv[2] ?? 'serve';
+  if (!['serve', 'migrate', 'seed'].includes(command)) {
+    console.error(`unknown command "${command}": use serve, migrate or seed`);
+    process.exit(2);
+  }
+  const config = readConfig();
+  const log = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token'] });
+  const { sql, embedded } = await openDatabase(config, log);
+  const closeDb = async () => {
+    await sql.end({ timeout: 5 });
+    await embedded?.stop();
+  };
+
+  try {
+    const applied = await migrate(sql);
+    log.info({ applied }, applied.length ? 'migrations applied' : 'schema up to date');
+    if (command === 'seed' || (command === 'serve' && config.demo)) {
+      if (config.production) throw new Error('demo data is never loaded in production');
+      const seeded = await seedDemo(sql, { bcryptCost: config.bcryptCost, onlyIfEmpty: command === 'serve' });
+      if (seeded) log.info(seeded, 'demo data loaded: sign in as admin@athsys.com / Admin@123');
+    }
+  } catch (err) {
+    log.fatal({ err }, `${command} failed`);
+    await closeDb();
+    process.exit(1);
+  }
+  if (command !== 'serve') {
+    await closeDb();
+    return;
+  }
+
+  const redis = config.redisUrl ? createRedis(config.redisUrl, 'main') : undefined;
+  redis?.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
+  const app = await buildApp({ config, sql, stores: createStores(redis), logger: log });
+  await app.listen({ host: config.host, port: config.port });
+  log.info(`AthSys Live ready at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${(app.server.address() as { port: number }).port}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      log.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_LIMIT_MS).unref();
+    try {
+      await app.close(); // stops accepting, lets in-flight requests finish
+      await closeDb();
+      redis?.disconnect();
+      clearTimeout(timer);
+      process.exit(0);
+    } catch (err) {
+      log.error({ err }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+await main();

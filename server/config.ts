@@ -54,6 +54,8 @@ const envSchema = z
   });
 
 export type Env = z.infer<typeof envSchema>;
+/** Every setting the hub reads (.env.example documents each one; a unit test keeps them in step). */
+export const ENV_KEYS = Object.keys(envSchema.shape) as (keyof Env)[];
 
 export interface Config {
   env: Env['NODE_ENV'];

@@ -1,5 +1,5 @@
 // The only file that starts a process. `tsx server/main.ts [serve|migrate|seed]`.
-import pino from 'pino';
+import type { Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createSql, type Sql } from './db/client.js';
 import { startEmbeddedDb, type EmbeddedDb } from './db/embedded.js';
@@ -8,6 +8,7 @@ import { seedDemo } from './db/seed.js';
 import { createRedis } from './cache/redis.js';
 import { createStores } from './cache/stores.js';
 import { buildApp } from './app.js';
+import { createLogger } from './logger.js';
 
 const SHUTDOWN_LIMIT_MS = 10_000;
 
@@ -23,7 +24,7 @@ function readConfig(): Config {
   }
 }
 
-async function openDatabase(config: Config, log: pino.Logger): Promise<{ sql: Sql; embedded?: EmbeddedDb }> {
+async function openDatabase(config: Config, log: Logger): Promise<{ sql: Sql; embedded?: EmbeddedDb }> {
   if (config.databaseUrl) return { sql: createSql({ url: config.databaseUrl, max: config.databasePoolMax }) };
   const t0 = Date.now();
   const embedded = await startEmbeddedDb(config.embeddedDataDir);
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const config = readConfig();
-  const log = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token'] });
+  const log = createLogger(config.logLevel);
   const { sql, embedded } = await openDatabase(config, log);
   const closeDb = async () => {
     await sql.end({ timeout: 5 });

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import { buildApp } from '../../server/app.js';
+import { buildApp, type AppDeps } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { createRedis } from '../../server/cache/redis.js';
 import { createStores } from '../../server/cache/stores.js';
@@ -29,6 +29,10 @@ export interface TestApp {
 export interface TestAppOptions {
   /** Use the real Redis (isolated by a random key prefix). */
   redis?: boolean;
+  /** Share Redis state with another test app (several hub processes): pass the same prefix to both. */
+  redisPrefix?: string;
+  /** A logger for the app; tests default to none. */
+  logger?: AppDeps['logger'];
   env?: Record<string, string>;
   /** Reuse an existing database (restart tests); it is not closed with the app. */
   db?: TestDb;
@@ -41,6 +45,9 @@ export function redisForTest(prefix: string): Redis {
   return r;
 }
 
+/** A fresh key prefix: Redis state no other test app sees. */
+export const testRedisPrefix = () => `t${randomBytes(4).toString('hex')}:`;
+
 export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const ownDb = !opts.db;
   const db = opts.db ?? (await createTestDb({ forceEmbedded: opts.forceEmbedded }));
@@ -48,8 +55,8 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     NODE_ENV: 'test', BCRYPT_COST: '4', LOG_LEVEL: 'silent', DATABASE_URL: db.kind === 'postgres' ? db.url : undefined,
     ...(opts.redis ? { REDIS_URL } : {}), ...opts.env,
   });
-  const redis = opts.redis ? redisForTest(`t${randomBytes(4).toString('hex')}:`) : undefined;
-  const app = await buildApp({ config, sql: db.sql, stores: createStores(redis), logger: false });
+  const redis = opts.redis ? redisForTest(opts.redisPrefix ?? testRedisPrefix()) : undefined;
+  const app = await buildApp({ config, sql: db.sql, stores: createStores(redis), logger: opts.logger ?? false });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   const users = await ensureRoleUsers(db);
@@ -58,7 +65,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     async login(role) {
       const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: users[role].email, password: TEST_PASSWORD } });
       if (res.statusCode !== 200) throw new Error(`login as ${role} failed: ${res.statusCode} ${res.body}`);
-      return (res.json() as { token: string }).token;
+      return res.json<{ token: string }>().token;
     },
     async close() {
       await app.close();

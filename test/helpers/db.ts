@@ -13,11 +13,12 @@ export interface TestDb {
   close(): Promise<void>;
 }
 
-export async function createTestDb(opts: { forceEmbedded?: boolean; max?: number } = {}): Promise<TestDb> {
+/** empty: no migration (migration runner tests); max: pool size on PostgreSQL. */
+export async function createTestDb(opts: { forceEmbedded?: boolean; max?: number; empty?: boolean } = {}): Promise<TestDb> {
   if (opts.forceEmbedded || !(await postgresAvailable())) {
     const e = await startEmbeddedDb('memory://');
     const sql = createSql({ url: e.url, max: 1, prepare: false });
-    await migrate(sql);
+    if (!opts.empty) await migrate(sql);
     return { sql, url: e.url, kind: 'pglite', close: async () => { await sql.end({ timeout: 5 }); await e.stop(); } };
   }
   const name = `athsys_t_${process.pid}_${randomBytes(4).toString('hex')}`;
@@ -26,7 +27,7 @@ export async function createTestDb(opts: { forceEmbedded?: boolean; max?: number
   const url = new URL(PG_URL);
   url.pathname = `/${name}`;
   const sql = createSql({ url: url.toString(), max: opts.max ?? 10 });
-  await migrate(sql);
+  if (!opts.empty) await migrate(sql);
   return {
     sql,
     url: url.toString(),

@@ -15,6 +15,10 @@ import { installErrorHandler } from './http/error-handler.js';
 import { installSecurity } from './http/security.js';
 import { AppError } from './errors.js';
 import { registerRoutes } from './routes/index.js';
+import { Leaderboards } from './results/leaderboards.js';
+import { ResultsService } from './results/ingest.js';
+import { LivePublisher } from './live/publisher.js';
+import { attachLive } from './live/io.js';
 
 export interface AppDeps {
   config: Config;
@@ -30,6 +34,22 @@ export interface Services {
   sql: Sql;
   stores: Stores;
   sessions: SessionService;
+  results: ResultsService;
+  leaderboards: Leaderboards;
+}
+
+/** The live machinery, reachable from main.ts (shutdown) and tests (idle()). */
+export interface Hub {
+  results: ResultsService;
+  leaderboards: Leaderboards;
+  publisher: LivePublisher;
+  live: ReturnType<typeof attachLive>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    hub: Hub;
+  }
 }
 
 const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.passwordHash', '*.token'];
@@ -75,7 +95,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  const services: Services = { config, sql, stores, sessions };
+  const leaderboards = new Leaderboards(sql, stores.leaderboards);
+  const publisher = new LivePublisher(sql, leaderboards, stores.readCache, app.log);
+  const results = new ResultsService(sql, publisher);
+  const services: Services = { config, sql, stores, sessions, results, leaderboards };
   registerRoutes(app.withTypeProvider<ZodTypeProvider>(), services);
+
+  const live = attachLive(app, { sql, sessions, results, leaderboards, redis: stores.redis, corsOrigins: config.corsOrigins });
+  publisher.emitter = live;
+  app.decorate('hub', { results, leaderboards, publisher, live });
+  app.addHook('preClose', async () => {
+    await live.close();
+  });
+  app.addHook('onClose', async () => {
+    await publisher.idle();
+  });
   return app;
 }

@@ -29,6 +29,15 @@ const CONSTRAINT_FIELDS: Record<string, string> = {
   heat_lanes_pkey: 'entryId',
   athletes_user_id_key: 'userId',
   heats_event_id_round_number_key: 'number',
+  heats_number_check: 'number',
+  athletes_coach_user_id_fkey: 'coachUserId',
+  athletes_user_id_fkey: 'userId',
+  athletes_birth_date_check: 'birthDate',
+  meet_athletes_athlete_id_fkey: 'athleteId',
+  entries_meet_id_athlete_id_fkey: 'athleteId',
+  heat_lanes_entry_id_event_id_fkey: 'entryId',
+  meets_check: 'endDate',
+  meets_points_scheme_check: 'pointsScheme',
 };
 const CONSTRAINT_MESSAGES: Record<string, string> = {
   users_email_ci: 'a user with this email already exists',
@@ -37,6 +46,8 @@ const CONSTRAINT_MESSAGES: Record<string, string> = {
   heat_lanes_heat_id_lane_key: 'two entries cannot share a lane',
   heat_lanes_entry_id_round_key: 'an entry runs in one heat per round',
   athletes_user_id_key: 'this user account is already linked to another athlete',
+  meet_athletes_pkey: 'this athlete already has a bib in this meet',
+  heats_event_id_round_number_key: 'a heat with this number already exists in this round',
 };
 
 /** Turns database constraint errors caused by client input into 4xx; anything else stays a 5xx. */
@@ -57,8 +68,27 @@ export function fromDatabaseError(err: unknown): AppError | undefined {
     case '22003': // numeric_value_out_of_range
     case '22007': // invalid_datetime_format
     case '22008': // datetime_field_overflow
+    case '22021': // character_not_in_repertoire: a NUL character in text
       return badRequest(`value refused by the database: ${c || err.message}`, field ?? err.column_name);
     default:
       return undefined;
   }
+}
+
+// Connection-level failures of PostgreSQL: the write was not done, and the client may retry.
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004',
+]);
+
+export function isUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && UNAVAILABLE_CODES.has(code);
+}
+
+/** Any error as the API reports it: known client mistakes and retryable outages; else undefined (a 5xx). */
+export function toAppError(err: unknown): AppError | undefined {
+  if (err instanceof AppError) return err;
+  if (isUnavailable(err)) return new AppError(503, 'unavailable', 'the results database is unavailable right now: retry shortly (nothing was saved)');
+  return fromDatabaseError(err);
 }

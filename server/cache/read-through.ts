@@ -25,6 +25,7 @@ export async function readThrough<T>(
     log.warn({ err, key }, 'read cache get failed');
   }
   const value = await load();
+  if (value == null) return value; // absence is not cached: the thing may be created next
   try {
     await cache.set(key, JSON.stringify(value), depends, ttlS);
   } catch (err) {

@@ -4,16 +4,26 @@ import type { Redis } from 'ioredis';
 import { MemoryCounterStore, RedisCounterStore, type CounterStore } from './counter-store.js';
 import { MemoryReadCache, RedisReadCache, type ReadCache } from './read-cache.js';
 import { MemorySessionCache, RedisSessionCache, type SessionCache } from './session-cache.js';
+import { MemoryLeaderboardStore, RedisLeaderboardStore, type LeaderboardStore } from './leaderboard-store.js';
 
 export interface Stores {
   sessions: SessionCache;
   readCache: ReadCache;
   counters: CounterStore;
+  leaderboards: LeaderboardStore;
   /** Present in multi-node mode: shared rate-limit store and Socket.IO adapter use it. */
   redis?: Redis;
 }
 
 export function createStores(redis?: Redis): Stores {
-  if (!redis) return { sessions: new MemorySessionCache(), readCache: new MemoryReadCache(), counters: new MemoryCounterStore() };
-  return { sessions: new RedisSessionCache(redis), readCache: new RedisReadCache(redis), counters: new RedisCounterStore(redis), redis };
+  if (!redis) {
+    return { sessions: new MemorySessionCache(), readCache: new MemoryReadCache(), counters: new MemoryCounterStore(), leaderboards: new MemoryLeaderboardStore() };
+  }
+  return {
+    sessions: new RedisSessionCache(redis),
+    readCache: new RedisReadCache(redis),
+    counters: new RedisCounterStore(redis),
+    leaderboards: new RedisLeaderboardStore(redis),
+    redis,
+  };
 }

@@ -1,7 +1,7 @@
 // One error shape: { error: { code, message, field? } }. 5xx detail goes to the log, never the client.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, fromDatabaseError } from '../errors.js';
+import { AppError, toAppError } from '../errors.js';
 
 const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_input',
@@ -21,7 +21,7 @@ export function installErrorHandler(app: FastifyInstance): void {
         error: { code: 'invalid_input', message: `${where}${field || 'body'}: ${first.message}`, ...(field ? { field } : {}) },
       });
     }
-    const known = err instanceof AppError ? err : fromDatabaseError(err);
+    const known = toAppError(err);
     if (known) {
       if (known.status === 429) void reply.header('retry-after', Math.ceil(((known as AppError & { retryAfterS?: number }).retryAfterS ?? 60)));
       return reply.status(known.status).send({ error: { code: known.code, message: known.message, ...(known.field ? { field: known.field } : {}) } });

@@ -91,3 +91,32 @@ export const HeatSnapshot = z.object({
   rows: z.array(SnapshotRow),
 });
 export type HeatSnapshot = z.infer<typeof HeatSnapshot>;
+
+export const RoundRankingRow = z.object({
+  rank: z.number().int().nullable(),
+  entryId: Id,
+  heatId: Id,
+  heatNumber: z.number().int(),
+  bib: z.string(),
+  name: z.string(),
+  country: z.string(),
+  timeMs: z.number().int().nullable(),
+  time: z.string().nullable(),
+  status: ResultStatus,
+  qualification: z.string().nullable(),
+});
+export const RoundRanking = z.object({ eventId: Id, round: Round, rows: z.array(RoundRankingRow) });
+export type RoundRanking = z.infer<typeof RoundRanking>;
+
+export const RoundRule = z.strictObject({ byPlace: z.number().int().min(0).max(99), byTime: z.number().int().min(0).max(99) });
+
+export const ResultRevision = z.object({
+  revision: z.number().int(),
+  timeMs: z.number().int().nullable(),
+  status: z.string(),
+  dqRule: z.string().nullable(),
+  reactionMs: z.number().int().nullable(),
+  source: z.string(),
+  enteredBy: z.number().nullable(),
+  enteredAt: z.string(),
+});

@@ -1,0 +1,176 @@
+// Socket.IO on the Fastify server: /live (public, read-only) and /console (signed-in writers).
+// With Redis, the adapter carries every broadcast to every hub process.
+import type { FastifyInstance } from 'fastify';
+import { Server, type Namespace, type Socket } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { Redis } from 'ioredis';
+import type { z } from 'zod';
+import type { Sql } from '../db/client.js';
+import type { SessionService, AuthUser } from '../auth/sessions.js';
+import { SESSION_COOKIE, tokenFrom } from '../auth/guard.js';
+import { toAppError, notFound } from '../errors.js';
+import { can } from '../../shared/permissions.js';
+import type { Ack } from '../../shared/schemas/common.js';
+import { HeatStatusSubmit, ResultSubmit, type HeatSnapshot } from '../../shared/schemas/results.js';
+import {
+  LiveSubscribe, liveRooms, type ConsoleClientToServer, type ConsoleServerToClient, type LiveClientToServer,
+  type LiveServerToClient, type Standings, type SubscribeData,
+} from '../../shared/schemas/live.js';
+import { eventExists, eventHeatIds, meetExists, meetHeatSummaries } from '../db/repos/results.js';
+import { loadSnapshot } from '../results/snapshot.js';
+import type { Leaderboards } from '../results/leaderboards.js';
+import type { ResultsService, WriteActor } from '../results/ingest.js';
+import type { LiveEmitter } from './publisher.js';
+import { standingsOf } from './standings.js';
+
+export interface LiveDeps {
+  sql: Sql;
+  sessions: SessionService;
+  results: ResultsService;
+  leaderboards: Leaderboards;
+  redis?: Redis;
+  corsOrigins: string[];
+}
+
+type ConsoleSocket = Socket<ConsoleClientToServer, ConsoleServerToClient, Record<string, never>, { user: AuthUser; token: string }>;
+
+function zodAck(error: z.ZodError): Ack<never> {
+  const issue = error.issues[0]!;
+  const field = issue.path.join('.');
+  return { ok: false, error: { code: 'invalid_input', message: `${field || 'payload'}: ${issue.message}`, ...(field ? { field } : {}) } };
+}
+
+export function attachLive(app: FastifyInstance, deps: LiveDeps): LiveEmitter & { io: Server; close(): Promise<void> } {
+  const io = new Server(app.server, {
+    serveClient: false,
+    transports: ['websocket', 'polling'],
+    perMessageDeflate: false,
+    pingInterval: 20_000,
+    pingTimeout: 20_000,
+    maxHttpBufferSize: 256 * 1024,
+    cors: deps.corsOrigins.length ? { origin: deps.corsOrigins.filter((o) => o !== '*'), credentials: true } : undefined,
+  });
+  let adapterClients: Redis[] = [];
+  if (deps.redis) {
+    adapterClients = [deps.redis.duplicate(), deps.redis.duplicate()];
+    for (const c of adapterClients) c.on('error', (err: Error) => app.log.warn({ err: err.message }, 'redis adapter connection error'));
+    // The channel prefix follows the key prefix, so hubs sharing a Redis for different databases stay apart.
+    io.adapter(createAdapter(adapterClients[0]!, adapterClients[1]!, { key: `socket.io${deps.redis.options.keyPrefix ?? ''}` }));
+  }
+
+  const toAck = (err: unknown): Ack<never> => {
+    const known = toAppError(err);
+    if (known) return { ok: false, error: { code: known.code, message: known.message, ...(known.field ? { field: known.field } : {}) } };
+    app.log.error({ err }, 'socket handler failed');
+    return { ok: false, error: { code: 'internal', message: 'internal error; it has been logged' } };
+  };
+
+  const live: Namespace<LiveClientToServer, LiveServerToClient> = io.of('/live');
+  live.on('connection', (socket) => {
+    socket.on('subscribe', async (req, ack) => {
+      if (typeof ack !== 'function') return;
+      const parsed = LiveSubscribe.safeParse(req);
+      if (!parsed.success) return ack(zodAck(parsed.error));
+      try {
+        const { room, data } = await subscription(deps, parsed.data);
+        await socket.join(room);
+        ack({ ok: true, data });
+      } catch (err) {
+        ack(toAck(err));
+      }
+    });
+    socket.on('unsubscribe', async (req, ack) => {
+      const parsed = LiveSubscribe.safeParse(req);
+      if (!parsed.success) return typeof ack === 'function' ? ack(zodAck(parsed.error)) : undefined;
+      await socket.leave(roomOf(parsed.data));
+      if (typeof ack === 'function') ack({ ok: true, data: null });
+    });
+    socket.on('time:now', (ack) => {
+      if (typeof ack === 'function') ack({ ok: true, data: { now: Date.now() } });
+    });
+  });
+
+  const consoleNs: Namespace<ConsoleClientToServer, ConsoleServerToClient> = io.of('/console');
+  // Sockets do not pass through Fastify's hooks: the same session check runs here.
+  consoleNs.use((socket, next) => {
+    const auth = socket.handshake.auth as { token?: unknown };
+    const cookies = app.parseCookie(socket.handshake.headers.cookie ?? '');
+    const token = tokenFrom(typeof auth.token === 'string' ? `Bearer ${auth.token}` : undefined, cookies[SESSION_COOKIE]);
+    if (!token) return next(new Error('unauthorized: sign in first'));
+    deps.sessions.resolve(token).then(
+      (user) => {
+        if (!user) return next(new Error('unauthorized: session expired or revoked'));
+        if (!can(user.role, 'results:write')) return next(new Error('forbidden: your role may not use the console'));
+        (socket as ConsoleSocket).data = { user, token };
+        next();
+      },
+      (err: unknown) => next(new Error(toAck(err).ok ? 'error' : 'unavailable: retry shortly')),
+    );
+  });
+  consoleNs.on('connection', (raw) => {
+    const socket = raw as ConsoleSocket;
+    // Every write re-checks the session: a logout or suspension stops writes at once.
+    const actor = async (): Promise<WriteActor> => {
+      const user = await deps.sessions.resolve(socket.data.token);
+      if (!user) {
+        setImmediate(() => socket.disconnect(true));
+        throw Object.assign(new Error('session'), { code: 'SESSION' });
+      }
+      return { userId: user.id, email: user.email, role: user.role, ip: socket.handshake.address, userAgent: socket.handshake.headers['user-agent'] ?? null };
+    };
+    const handle = <T>(schema: z.ZodType<T>, run: (a: WriteActor, input: T) => Promise<{ version: number }>) =>
+      async (payload: unknown, ack: (res: Ack<{ version: number }>) => void) => {
+        if (typeof ack !== 'function') return;
+        const parsed = schema.safeParse(payload);
+        if (!parsed.success) return ack(zodAck(parsed.error));
+        try {
+          ack({ ok: true, data: await run(await actor(), parsed.data) });
+        } catch (err) {
+          if ((err as { code?: string }).code === 'SESSION') return ack({ ok: false, error: { code: 'unauthorized', message: 'session expired or revoked: sign in again' } });
+          ack(toAck(err));
+        }
+      };
+    socket.on('result:submit', handle(ResultSubmit, (a, input) => deps.results.submitResults(a, input, 'console')));
+    socket.on('heat:status', handle(HeatStatusSubmit, (a, input) => deps.results.changeHeatStatus(a, input, 'console')));
+  });
+
+  return {
+    io,
+    heatUpdate(snapshot: HeatSnapshot) {
+      live.to([liveRooms.heat(snapshot.heatId), liveRooms.event(snapshot.eventId), liveRooms.meet(snapshot.meetId)]).emit('heat:update', snapshot);
+    },
+    standingsUpdate(standings: Standings) {
+      live.to(liveRooms.meet(standings.meetId)).emit('standings:update', standings);
+    },
+    async close() {
+      // Closing the engine ends every transport without a "server disconnect" packet: clients see a
+      // lost connection and reconnect by themselves (elsewhere, behind a load balancer).
+      // (io.close() would also close the HTTP server, which Fastify closes itself.)
+      io.engine.close();
+      await Promise.all([live, consoleNs].map((n) => n.adapter.close()));
+      for (const c of adapterClients) c.disconnect();
+    },
+  };
+}
+
+function roomOf(req: LiveSubscribe): string {
+  return 'heatId' in req ? liveRooms.heat(req.heatId) : 'eventId' in req ? liveRooms.event(req.eventId) : liveRooms.meet(req.meetId);
+}
+
+async function subscription(deps: LiveDeps, req: LiveSubscribe): Promise<{ room: string; data: SubscribeData }> {
+  const room = roomOf(req);
+  if ('heatId' in req) {
+    const snap = await loadSnapshot(deps.sql, req.heatId);
+    if (!snap) throw notFound('heat');
+    return { room, data: snap };
+  }
+  if ('eventId' in req) {
+    if (!(await eventExists(deps.sql, req.eventId))) throw notFound('event');
+    const ids = await eventHeatIds(deps.sql, req.eventId);
+    const heats = (await Promise.all(ids.map((id) => loadSnapshot(deps.sql, id)))).filter((s): s is HeatSnapshot => !!s);
+    return { room, data: { eventId: req.eventId, heats } };
+  }
+  if (!(await meetExists(deps.sql, req.meetId))) throw notFound('meet');
+  const [heats, standings] = await Promise.all([meetHeatSummaries(deps.sql, req.meetId), standingsOf(deps.sql, deps.leaderboards, req.meetId)]);
+  return { room, data: { meetId: req.meetId, heats, standings } };
+}

@@ -1,0 +1,202 @@
+// The one ingest path. Console sockets, REST clients and the timing bridge all call these two
+// functions: validate -> authorize -> one transaction (results, revisions, places, audit,
+// idempotency record) -> commit -> acknowledge; publishing (leaderboards, broadcast) follows.
+import { createHash } from 'node:crypto';
+import type { Sql, Tx } from '../db/client.js';
+import { claimKey, storeResponse } from '../db/repos/idempotency.js';
+import { recordAudit, type Actor } from '../db/repos/audit.js';
+import {
+  bumpHeat, correctResult, heatLaneEntries, heatResults, insertResult, lockHeat, roundHeatIds, roundRule,
+  heatPlaces, storePlaces, storePoints, storeQualification, type HeatContext, type ResultWrite, type StoredResult,
+} from '../db/repos/results.js';
+import { AppError, badRequest, conflict, forbidden, notFound } from '../errors.js';
+import { can, type Role } from '../../shared/permissions.js';
+import { rankHeat } from '../../shared/ranking.js';
+import { qualify } from '../../shared/qualification.js';
+import { placePoints } from '../../shared/team-points.js';
+import type { HeatStatusSubmit, ResultSubmit } from '../../shared/schemas/results.js';
+import type { HeatStatus } from '../../shared/schemas/meets.js';
+
+export type ResultSource = 'console' | 'rest' | 'lynx' | 'import';
+export type WriteActor = Actor & { role: Role };
+export interface WriteAck {
+  version: number;
+}
+
+/** Told after every commit which heats changed. It resolves once cached reads of those heats are
+ *  invalidated (so the writer reads its own write); leaderboards and broadcasts follow. */
+export interface ChangePublisher {
+  heatsChanged(heatIds: number[], opts?: { standingsMeetId?: number }): Promise<void>;
+}
+
+const STATUS_ORDER: Record<HeatStatus, number> = { scheduled: 0, started: 1, finished: 2, official: 3 };
+
+function requestHash(kind: string, body: unknown): string {
+  return createHash('sha256').update(kind).update(JSON.stringify(body)).digest('hex');
+}
+
+const sameResult = (old: StoredResult, w: ResultWrite) =>
+  old.timeMs === w.timeMs && old.status === w.status && old.dqRule === w.dqRule && old.reactionMs === w.reactionMs &&
+  old.judgedPlace === w.judgedPlace && old.windMps === w.windMps;
+
+export class ResultsService {
+  constructor(
+    private readonly sql: Sql,
+    private readonly publisher: ChangePublisher,
+  ) {}
+
+  async submitResults(actor: WriteActor, input: ResultSubmit, source: ResultSource): Promise<WriteAck> {
+    if (!can(actor.role, 'results:write')) throw forbidden('your role may not enter results');
+    const { idempotencyKey, ...body } = input;
+    const outcome = await this.idempotent(actor, idempotencyKey, requestHash('results', body), async (tx) => {
+      const heat = await this.lockWritableHeat(tx, input.heatId);
+      const lanes = await heatLaneEntries(tx, heat.id);
+      const byId = new Map(lanes.map((l) => [l.entryId, l]));
+      const byBib = new Map(lanes.map((l) => [l.bib.toUpperCase(), l]));
+      const existing = new Map((await heatResults(tx, heat.id)).map((r) => [r.entryId, r]));
+      const windMps = input.windMps !== undefined ? input.windMps : heat.windMps;
+      const seen = new Set<number>();
+      const changes: { entryId: number; from?: StoredResult; to: ResultWrite }[] = [];
+      for (const [i, r] of input.results.entries()) {
+        const lane = r.entryId != null ? byId.get(r.entryId) : byBib.get(r.bib!.toUpperCase());
+        if (!lane) {
+          const field = r.entryId != null ? `results.${i}.entryId` : `results.${i}.bib`;
+          throw badRequest(`${r.entryId != null ? `entry ${r.entryId}` : `bib ${r.bib}`} is not in this heat`, field);
+        }
+        if (r.entryId != null && r.bib != null && lane.bib.toUpperCase() !== r.bib.toUpperCase()) {
+          throw badRequest(`entry ${r.entryId} wears bib ${lane.bib}, not ${r.bib}`, `results.${i}.bib`);
+        }
+        if (seen.has(lane.entryId)) throw badRequest(`entry ${lane.entryId} appears twice in one submission`, `results.${i}`);
+        seen.add(lane.entryId);
+        const write: ResultWrite = {
+          entryId: lane.entryId, timeMs: r.timeMs ?? null, status: r.status, dqRule: r.dqRule ?? null,
+          reactionMs: r.reactionMs ?? null, judgedPlace: r.judgedPlace ?? null,
+          windMps: heat.windMeasured ? (windMps ?? null) : null, source, enteredBy: actor.userId,
+        };
+        const old = existing.get(lane.entryId);
+        if (!old) {
+          await insertResult(tx, heat.id, write);
+          changes.push({ entryId: lane.entryId, to: write });
+        } else if (!sameResult(old, write)) {
+          await correctResult(tx, old, write);
+          changes.push({ entryId: lane.entryId, from: old, to: write });
+        }
+      }
+      await this.rerank(tx, heat);
+      const version = await bumpHeat(tx, heat.id, input.windMps !== undefined ? { windMps: input.windMps } : {});
+      await recordAudit(tx, actor, {
+        action: changes.some((c) => c.from) ? 'results.correct' : 'results.submit',
+        entityType: 'heat',
+        entityId: heat.id,
+        details: {
+          source, idempotencyKey, windMps: input.windMps,
+          changes: changes.map((c) => ({ entryId: c.entryId, before: c.from ? pickResult(c.from) : null, after: pickResult(c.to) })),
+        },
+      });
+      return { ack: { version }, heatIds: [heat.id] };
+    });
+    if (outcome.heatIds) await this.publisher.heatsChanged(outcome.heatIds);
+    return outcome.ack;
+  }
+
+  async changeHeatStatus(actor: WriteActor, input: HeatStatusSubmit, source: ResultSource): Promise<WriteAck> {
+    const needed = input.status === 'reopen' ? 'heats:reopen' : 'results:write';
+    if (!can(actor.role, needed)) {
+      throw forbidden(input.status === 'reopen' ? 'only a chief registrar or an admin may reopen an official heat' : 'your role may not change heats');
+    }
+    const { idempotencyKey, ...body } = input;
+    let standingsMeetId: number | undefined;
+    const outcome = await this.idempotent(actor, idempotencyKey, requestHash('status', body), async (tx) => {
+      const heat = await lockHeat(tx, input.heatId);
+      if (!heat) throw notFound('heat');
+      const from = heat.status;
+      let to: HeatStatus;
+      if (input.status === 'reopen') {
+        if (from !== 'official') throw conflict(`only an official heat can be reopened; this one is ${from}`, 'status');
+        to = 'finished';
+      } else {
+        to = input.status;
+        if (from === 'official') throw new AppError(409, 'heat_official', 'this heat is official: a chief registrar must reopen it first');
+        if (STATUS_ORDER[to] < STATUS_ORDER[from]) throw conflict(`a ${from} heat cannot go back to ${to}`, 'status');
+      }
+      const startedAt = to === 'started' && from !== 'started' ? (input.startedAt ?? new Date().toISOString()) : undefined;
+      const version = await bumpHeat(tx, heat.id, { status: to, ...(startedAt ? { startedAt } : {}) });
+      let heatIds = [heat.id];
+      if (to === 'official' || from === 'official') {
+        heatIds = await this.officialConsequences(tx, { ...heat, status: to });
+        if (heat.round === 'final') standingsMeetId = heat.meetId;
+      }
+      await recordAudit(tx, actor, {
+        action: input.status === 'reopen' ? 'heat.reopen' : `heat.${to}`,
+        entityType: 'heat', entityId: heat.id,
+        details: { source, idempotencyKey, before: { status: from }, after: { status: to, ...(startedAt ? { startedAt } : {}) } },
+      });
+      return { ack: { version }, heatIds };
+    });
+    if (outcome.heatIds) await this.publisher.heatsChanged(outcome.heatIds, standingsMeetId ? { standingsMeetId } : {});
+    return outcome.ack;
+  }
+
+  /** Runs a write once per key: a replay with the same body returns the first answer; another body is a 409. */
+  private async idempotent(
+    actor: WriteActor,
+    key: string,
+    hash: string,
+    write: (tx: Tx) => Promise<{ ack: WriteAck; heatIds: number[] }>,
+  ): Promise<{ ack: WriteAck; heatIds?: number[] }> {
+    return this.sql.begin(async (tx) => {
+      const claim = await claimKey<WriteAck>(tx, key, actor.userId, hash);
+      if (!claim.fresh) {
+        if (claim.requestHash !== hash) throw conflict('this idempotency key was already used for a different request', 'idempotencyKey');
+        return { ack: claim.response };
+      }
+      const done = await write(tx);
+      await storeResponse(tx, key, done.ack);
+      return done;
+    });
+  }
+
+  private async lockWritableHeat(tx: Tx, heatId: number): Promise<HeatContext> {
+    const heat = await lockHeat(tx, heatId);
+    if (!heat) throw notFound('heat');
+    if (heat.status === 'official') throw new AppError(409, 'heat_official', 'this heat is official: a chief registrar must reopen it first');
+    return heat;
+  }
+
+  /** Stores the places of every result in the heat, by the shared ranking rules. */
+  private async rerank(tx: Tx, heat: HeatContext): Promise<void> {
+    const lanes = new Map((await heatLaneEntries(tx, heat.id)).map((l) => [l.entryId, l.lane]));
+    const results = await heatResults(tx, heat.id);
+    const ranked = rankHeat(results.map((r) => ({ ...r, lane: lanes.get(r.entryId) ?? 0 })), { windMps: heat.windMps, windMeasured: heat.windMeasured });
+    await storePlaces(tx, heat.id, ranked.map((r) => ({ entryId: r.entryId, place: r.place })));
+  }
+
+  /**
+   * A heat became official or was reopened: finals award team points, earlier rounds mark their
+   * qualifiers (Q per heat once official; q across heats once every heat is official).
+   * Returns every heat whose snapshot changed.
+   */
+  private async officialConsequences(tx: Tx, heat: HeatContext): Promise<number[]> {
+    if (heat.round === 'final') {
+      const results = await heatResults(tx, heat.id);
+      const places = await heatPlaces(tx, heat.id);
+      const points = heat.status === 'official' ? placePoints(places, heat.pointsScheme) : new Map<number, number>();
+      await storePoints(tx, heat.id, results.map((r) => ({ entryId: r.entryId, points: points.get(r.entryId) ?? null })));
+      return [heat.id];
+    }
+    const rule = await roundRule(tx, heat.eventId, heat.round);
+    const heats = await roundHeatIds(tx, heat.eventId, heat.round);
+    const ids = heats.map((h) => h.id);
+    if (!rule) return [heat.id];
+    const official = heats.filter((h) => h.status === 'official');
+    const allOfficial = official.length === heats.length;
+    const input = await Promise.all(official.map(async (h) => ({ heatId: h.id, rows: await heatPlaces(tx, h.id) })));
+    const marks = official.length ? qualify(input, { byPlace: rule.byPlace, byTime: allOfficial ? rule.byTime : 0 }) : new Map<number, string>();
+    await storeQualification(tx, ids, marks);
+    return ids;
+  }
+}
+
+function pickResult(r: { timeMs: number | null; status: string; dqRule: string | null; reactionMs: number | null; windMps: number | null }) {
+  return { timeMs: r.timeMs, status: r.status, dqRule: r.dqRule, reactionMs: r.reactionMs, windMps: r.windMps };
+}

@@ -1,18 +1,18 @@
 import { z } from 'zod';
-import { Country, Email, Gender, Id, IsoDate, line, nonEmpty, optionalLine, Pagination } from './common.js';
+import { Country, Email, Gender, Id, IsoDate, line, nonEmpty, optionalLine, Pagination, RefId } from './common.js';
 
 const AthleteFields = {
   firstName: line(100),
   lastName: line(100),
   country: Country,
-  birthDate: IsoDate.nullable().optional(),
+  birthDate: IsoDate.refine((d) => d > '1900-01-01', 'a date after 1900-01-01').nullable().optional(),
   gender: Gender,
   club: optionalLine(200),
   coachName: optionalLine(200),
-  coachUserId: Id.nullable().optional(),
+  coachUserId: RefId.nullable().optional(),
   contactEmail: Email.nullable().optional(),
   contactPhone: z.string().trim().regex(/^[+0-9 ()./-]{3,40}$/, 'digits, spaces and + ( ) . / - only').nullable().optional(),
-  userId: Id.nullable().optional(),
+  userId: RefId.nullable().optional(),
 };
 
 export const AthleteCreate = z.strictObject(AthleteFields);

@@ -4,6 +4,8 @@ import { z } from 'zod';
 /** Database ids: positive integers that JavaScript numbers hold exactly. */
 export const Id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 export const IdParams = z.strictObject({ id: Id });
+/** An id inside a JSON body: a number, not coerced (`true`, `[5]` or `"0x10"` are not ids). */
+export const RefId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 /** A trimmed, non-empty, bounded line of text. */
 export const line = (max: number) => z.string().trim().min(1).max(max);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, nonEmpty } from './common.js';
+import { Id, nonEmpty, Pagination, RefId } from './common.js';
 
 export const Bib = z.string().trim().regex(/^[A-Za-z0-9-]{1,8}$/, '1 to 8 letters, digits or -');
 export const EntryStatus = z.enum(['entered', 'confirmed', 'scratched']);
@@ -7,7 +7,7 @@ export const EntryStatus = z.enum(['entered', 'confirmed', 'scratched']);
 export const SeedMark = z.number().int().positive().max(86_400_000);
 
 export const EntryCreate = z.strictObject({
-  athleteId: Id,
+  athleteId: RefId,
   bib: Bib,
   seedMark: SeedMark.nullable().optional(),
   status: EntryStatus.default('entered'),
@@ -42,5 +42,8 @@ export const Entry = z.object({
   updatedAt: z.string(),
 });
 export type Entry = z.infer<typeof Entry>;
+
+export const EntryQuery = z.strictObject({ status: EntryStatus.optional(), ...Pagination });
+export type EntryQuery = z.infer<typeof EntryQuery>;
 
 export const ENTRY_CSV_COLUMNS = ['athleteId', 'bib', 'seedMark'] as const;

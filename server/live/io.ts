@@ -154,23 +154,25 @@ export function attachLive(app: FastifyInstance, deps: LiveDeps): LiveEmitter & 
 }
 
 function roomOf(req: LiveSubscribe): string {
-  return 'heatId' in req ? liveRooms.heat(req.heatId) : 'eventId' in req ? liveRooms.event(req.eventId) : liveRooms.meet(req.meetId);
+  if (req.heatId != null) return liveRooms.heat(req.heatId);
+  return req.eventId != null ? liveRooms.event(req.eventId) : liveRooms.meet(req.meetId!);
 }
 
 async function subscription(deps: LiveDeps, req: LiveSubscribe): Promise<{ room: string; data: SubscribeData }> {
   const room = roomOf(req);
-  if ('heatId' in req) {
+  if (req.heatId != null) {
     const snap = await loadSnapshot(deps.sql, req.heatId);
     if (!snap) throw notFound('heat');
     return { room, data: snap };
   }
-  if ('eventId' in req) {
+  if (req.eventId != null) {
     if (!(await eventExists(deps.sql, req.eventId))) throw notFound('event');
     const ids = await eventHeatIds(deps.sql, req.eventId);
     const heats = (await Promise.all(ids.map((id) => loadSnapshot(deps.sql, id)))).filter((s): s is HeatSnapshot => !!s);
     return { room, data: { eventId: req.eventId, heats } };
   }
-  if (!(await meetExists(deps.sql, req.meetId))) throw notFound('meet');
-  const [heats, standings] = await Promise.all([meetHeatSummaries(deps.sql, req.meetId), standingsOf(deps.sql, deps.leaderboards, req.meetId)]);
-  return { room, data: { meetId: req.meetId, heats, standings } };
+  const meetId = req.meetId!;
+  if (!(await meetExists(deps.sql, meetId))) throw notFound('meet');
+  const [heats, standings] = await Promise.all([meetHeatSummaries(deps.sql, meetId), standingsOf(deps.sql, deps.leaderboards, meetId)]);
+  return { room, data: { meetId, heats, standings } };
 }

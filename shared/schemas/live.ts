@@ -5,11 +5,12 @@ import type { Ack } from './common.js';
 import { HeatStatus, Round } from './meets.js';
 import { HeatSnapshot, HeatStatusSubmit, ResultSubmit } from './results.js';
 
-export const LiveSubscribe = z.union([
-  z.strictObject({ heatId: Id }),
-  z.strictObject({ eventId: Id }),
-  z.strictObject({ meetId: Id }),
-]);
+/** Exactly one of heatId, eventId, meetId. */
+export const LiveSubscribe = z
+  .strictObject({ heatId: Id.optional(), eventId: Id.optional(), meetId: Id.optional() })
+  .refine((r) => [r.heatId, r.eventId, r.meetId].filter((v) => v != null).length === 1, {
+    message: 'give exactly one of heatId, eventId or meetId',
+  });
 export type LiveSubscribe = z.infer<typeof LiveSubscribe>;
 
 export const StandingRow = z.object({ team: z.string(), points: z.number(), rank: z.number().int() });

@@ -31,6 +31,8 @@ export interface TestAppOptions {
   redis?: boolean;
   /** Share Redis state with another test app (several hub processes): pass the same prefix to both. */
   redisPrefix?: string;
+  /** A Redis database index of its own, for tests that FLUSHDB it (default 0). */
+  redisDb?: number;
   /** A logger for the app; tests default to none. */
   logger?: AppDeps['logger'];
   env?: Record<string, string>;
@@ -39,8 +41,8 @@ export interface TestAppOptions {
   forceEmbedded?: boolean;
 }
 
-export function redisForTest(prefix: string): Redis {
-  const r = createRedis(REDIS_URL, 'test');
+export function redisForTest(prefix: string, db = 0): Redis {
+  const r = createRedis(`${REDIS_URL}/${db}`, 'test');
   r.options.keyPrefix = prefix;
   return r;
 }
@@ -55,7 +57,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     NODE_ENV: 'test', BCRYPT_COST: '4', LOG_LEVEL: 'silent', DATABASE_URL: db.kind === 'postgres' ? db.url : undefined,
     ...(opts.redis ? { REDIS_URL } : {}), ...opts.env,
   });
-  const redis = opts.redis ? redisForTest(opts.redisPrefix ?? testRedisPrefix()) : undefined;
+  const redis = opts.redis ? redisForTest(opts.redisPrefix ?? testRedisPrefix(), opts.redisDb) : undefined;
   const app = await buildApp({ config, sql: db.sql, stores: createStores(redis), logger: opts.logger ?? false });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;

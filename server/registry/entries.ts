@@ -9,7 +9,6 @@ import {
   bibHolder, claimMeetBib, getEntry, getMeetBib, heatsOfEntry, insertEntry, placesOfAthlete, setMeetBib, updateEntry,
 } from '../db/repos/entries.js';
 import { AppError, conflict, notFound } from '../errors.js';
-import { tags } from '../cache/read-through.js';
 
 async function refuseTakenBib(tx: Tx, meetId: number, athleteId: number, bib: string): Promise<void> {
   const holder = await bibHolder(tx, meetId, bib);
@@ -53,21 +52,27 @@ export async function createEntry(
   return entry;
 }
 
-/** Updates an entry; a new bib changes the athlete's bib for the whole meet. Returns the cache tags it touches. */
-export async function patchEntry(tx: Tx, actor: Actor, id: number, patch: EntryPatch): Promise<{ entry: Entry; touched: string[] }> {
+/** Updates an entry; a new bib changes the athlete's bib for the whole meet. Returns the events and heats it shows in. */
+export async function patchEntry(
+  tx: Tx,
+  actor: Actor,
+  id: number,
+  patch: EntryPatch,
+): Promise<{ entry: Entry; eventIds: number[]; heatIds: number[] }> {
   const before = await getEntry(tx, id, { forUpdate: true });
   if (!before) throw notFound('entry');
-  const touched = new Set([tags.event(before.eventId), ...(await heatsOfEntry(tx, id)).map(tags.heat)]);
+  const eventIds = new Set([before.eventId]);
+  const heatIds = new Set(await heatsOfEntry(tx, id));
   if (patch.bib !== undefined && patch.bib !== before.bib) {
     await refuseTakenBib(tx, before.meetId, before.athleteId, patch.bib);
     await setMeetBib(tx, before.meetId, before.athleteId, patch.bib);
     for (const p of await placesOfAthlete(tx, before.athleteId, before.meetId)) {
-      touched.add(tags.event(p.eventId));
-      if (p.heatId) touched.add(tags.heat(p.heatId));
+      eventIds.add(p.eventId);
+      if (p.heatId) heatIds.add(p.heatId);
     }
   }
   await updateEntry(tx, id, { status: patch.status, seedMark: patch.seedMark, checkedIn: patch.checkedIn });
   const after = (await getEntry(tx, id))!;
   await recordAudit(tx, actor, { action: 'entry.update', entityType: 'entry', entityId: id, details: { before, after } });
-  return { entry: after, touched: [...touched] };
+  return { entry: after, eventIds: [...eventIds], heatIds: [...heatIds] };
 }

@@ -8,7 +8,8 @@ import { countEntriesOfAthlete, deleteAthlete, getAthlete, insertAthlete, listAt
 import { placesOfAthlete } from '../db/repos/entries.js';
 import { recordAudit } from '../db/repos/audit.js';
 import { actorOf, authorize } from '../auth/guard.js';
-import { invalidate, tags } from '../cache/read-through.js';
+import { tags } from '../cache/read-through.js';
+import { announceChanges } from '../registry/changes.js';
 import { conflict, forbidden, notFound } from '../errors.js';
 import type { ZApp } from './types.js';
 
@@ -56,8 +57,10 @@ export function athleteRoutes(app: ZApp, s: Services): void {
         return { after: a, places: await placesOfAthlete(tx, id) };
       });
       // Start lists and results show the athlete's name, country and club.
-      const touched = places.flatMap((p) => (p.heatId ? [tags.heat(p.heatId), tags.event(p.eventId)] : [tags.event(p.eventId)]));
-      if (touched.length) await invalidate(s.stores.readCache, req.log, [...new Set(touched)]);
+      await announceChanges(app, s.stores.readCache, req.log, {
+        tags: places.map((p) => tags.event(p.eventId)),
+        heatIds: places.flatMap((p) => (p.heatId ? [p.heatId] : [])),
+      });
       return after;
     },
   );

@@ -7,7 +7,8 @@ import { getEvent } from '../db/repos/events.js';
 import { listEntriesOfEvent, type EntryScope } from '../db/repos/entries.js';
 import { createEntry, patchEntry } from '../registry/entries.js';
 import { actorOf, authorize } from '../auth/guard.js';
-import { invalidate } from '../cache/read-through.js';
+import { tags } from '../cache/read-through.js';
+import { announceChanges } from '../registry/changes.js';
 import { notFound } from '../errors.js';
 import type { ZApp } from './types.js';
 
@@ -55,8 +56,8 @@ export function entryRoutes(app: ZApp, s: Services): void {
     '/api/entries/:id',
     { schema: { tags: ['entries'], params: IdParams, body: EntryPatch, response: { 200: Entry, ...errors } }, preHandler: write },
     async (req) => {
-      const { entry, touched } = await s.sql.begin((tx) => patchEntry(tx, actorOf(req), req.params.id, req.body));
-      await invalidate(s.stores.readCache, req.log, touched);
+      const { entry, eventIds, heatIds } = await s.sql.begin((tx) => patchEntry(tx, actorOf(req), req.params.id, req.body));
+      await announceChanges(app, s.stores.readCache, req.log, { tags: eventIds.map(tags.event), heatIds });
       return entry;
     },
   );

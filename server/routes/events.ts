@@ -8,6 +8,7 @@ import { heatIdsOfEvent, listHeatsOfEvent } from '../db/repos/heats.js';
 import { recordAudit } from '../db/repos/audit.js';
 import { actorOf, authorize } from '../auth/guard.js';
 import { invalidate, readThrough, tags } from '../cache/read-through.js';
+import { announceChanges } from '../registry/changes.js';
 import { notFound } from '../errors.js';
 import type { ZApp } from './types.js';
 
@@ -80,7 +81,7 @@ export function eventRoutes(app: ZApp, s: Services): void {
         return { after: a, heatIds: await heatIdsOfEvent(tx, id) };
       });
       // Heat snapshots show the event's name and discipline too.
-      await invalidate(s.stores.readCache, req.log, [tags.event(id), tags.meet(after.meetId), ...heatIds.map(tags.heat)]);
+      await announceChanges(app, s.stores.readCache, req.log, { tags: [tags.event(id), tags.meet(after.meetId)], heatIds });
       return after;
     },
   );

@@ -5,7 +5,8 @@ import { HeatsCreate, HeatWithLanes, LanesPut } from '../../shared/schemas/heats
 import { ErrorBody, IdParams } from '../../shared/schemas/common.js';
 import { createHeats, replaceLanes } from '../registry/heats.js';
 import { actorOf, authorize } from '../auth/guard.js';
-import { invalidate, tags } from '../cache/read-through.js';
+import { tags } from '../cache/read-through.js';
+import { announceChanges } from '../registry/changes.js';
 import type { ZApp } from './types.js';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
@@ -27,7 +28,7 @@ export function heatRoutes(app: ZApp, s: Services): void {
     },
     async (req, reply) => {
       const { heats } = await s.sql.begin((tx) => createHeats(tx, actorOf(req), req.params.id, req.body));
-      await invalidate(s.stores.readCache, req.log, [tags.event(req.params.id)]);
+      await announceChanges(app, s.stores.readCache, req.log, { tags: [tags.event(req.params.id)], heatIds: heats.map((h) => h.id) });
       return reply.status(201).send(heats);
     },
   );
@@ -46,7 +47,7 @@ export function heatRoutes(app: ZApp, s: Services): void {
     },
     async (req) => {
       const heat = await s.sql.begin((tx) => replaceLanes(tx, actorOf(req), req.params.id, req.body.lanes));
-      await invalidate(s.stores.readCache, req.log, [tags.heat(heat.id), tags.event(heat.eventId)]);
+      await announceChanges(app, s.stores.readCache, req.log, { tags: [tags.event(heat.eventId)], heatIds: [heat.id] });
       return heat;
     },
   );

@@ -22,6 +22,7 @@ const envSchema = z
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
     EMBEDDED_DATA_DIR: z.string().min(1).default('./data/pglite'),
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+    REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{0,40}$/).default('athsys:'),
     SESSION_SECRET: z.string().min(1).optional(),
     SESSION_IDLE_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
     BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
@@ -67,6 +68,8 @@ export interface Config {
   databasePoolMax: number;
   embeddedDataDir: string;
   redisUrl?: string;
+  /** Prefix of every Redis key and adapter channel: hubs of different meets can share one Redis. */
+  redisPrefix: string;
   sessionSecret: string;
   sessionIdleMs: number;
   bcryptCost: number;
@@ -104,6 +107,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     databasePoolMax: e.DATABASE_POOL_MAX,
     embeddedDataDir: e.EMBEDDED_DATA_DIR,
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
     // Outside production a missing secret falls back to a documented one that production refuses.
     sessionSecret: e.SESSION_SECRET ?? DEV_SESSION_SECRET,
     sessionIdleMs: e.SESSION_IDLE_HOURS * 3600_000,

@@ -53,7 +53,8 @@ async function main(): Promise<void> {
     if (command === 'seed' || (command === 'serve' && config.demo)) {
       if (config.production) throw new Error('demo data is never loaded in production');
       const seeded = await seedDemo(sql, { bcryptCost: config.bcryptCost, onlyIfEmpty: command === 'serve' });
-      if (seeded) log.info(seeded, 'demo data loaded: sign in as admin@athsys.com / Admin@123');
+      // The demo passwords are in README.md: no password goes to the log, not even a public one.
+      if (seeded) log.info(seeded, 'demo data loaded: sign in as admin@athsys.com (demo passwords: README.md)');
     }
   } catch (err) {
     log.fatal({ err }, `${command} failed`);
@@ -65,9 +66,13 @@ async function main(): Promise<void> {
     return;
   }
 
-  const redis = config.redisUrl ? createRedis(config.redisUrl, 'main') : undefined;
+  const redis = config.redisUrl ? createRedis(config.redisUrl, 'main', config.redisPrefix) : undefined;
   redis?.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
   const app = await buildApp({ config, sql, stores: createStores(redis), logger: log });
+  // Leaderboards are derived data: rebuilt from PostgreSQL at start and whenever Redis comes back.
+  const rebuild = () => app.hub.leaderboards.rebuildLive().catch((err: unknown) => log.warn({ err }, 'leaderboard rebuild failed'));
+  await rebuild();
+  redis?.on('ready', () => void rebuild());
   await app.listen({ host: config.host, port: config.port });
   log.info(`AthSys Live ready at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${(app.server.address() as { port: number }).port}`);
 

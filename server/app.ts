@@ -15,6 +15,7 @@ import { installErrorHandler } from './http/error-handler.js';
 import { installSecurity } from './http/security.js';
 import { AppError } from './errors.js';
 import { registerRoutes } from './routes/index.js';
+import { registerStatic } from './http/static.js';
 import { Leaderboards } from './results/leaderboards.js';
 import { ResultsService } from './results/ingest.js';
 import { LivePublisher } from './live/publisher.js';
@@ -110,5 +111,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onClose', async () => {
     await publisher.idle();
   });
+  await registerStatic(app); // the built console and display, when dist/ exists
   return app;
 }

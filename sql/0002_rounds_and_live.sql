@@ -6,6 +6,8 @@ CREATE TABLE event_rounds (
   round            text NOT NULL CHECK (round IN ('heat', 'semi', 'final')),
   qualify_by_place integer NOT NULL DEFAULT 0 CHECK (qualify_by_place BETWEEN 0 AND 99),
   qualify_by_time  integer NOT NULL DEFAULT 0 CHECK (qualify_by_time BETWEEN 0 AND 99),
+  -- Places in the next round (all its heats' lanes): whether athletes tied for the last q all fit.
+  next_round_capacity integer CHECK (next_round_capacity BETWEEN 1 AND 999),
   PRIMARY KEY (event_id, round)
 );
 

@@ -191,7 +191,7 @@ export class ResultsService {
     const official = heats.filter((h) => h.status === 'official');
     const allOfficial = official.length === heats.length;
     const input = await Promise.all(official.map(async (h) => ({ heatId: h.id, rows: await heatPlaces(tx, h.id) })));
-    const marks = official.length ? qualify(input, { byPlace: rule.byPlace, byTime: allOfficial ? rule.byTime : 0 }) : new Map<number, string>();
+    const marks = official.length ? qualify(input, { byPlace: rule.byPlace, byTime: allOfficial ? rule.byTime : 0, ...(rule.capacity ? { lanes: rule.capacity } : {}) }) : new Map<number, string>();
     await storeQualification(tx, ids, marks);
     return ids;
   }

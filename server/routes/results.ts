@@ -4,8 +4,10 @@ import type { Services } from '../app.js';
 import { ErrorBody, IdParams, Id } from '../../shared/schemas/common.js';
 import { Round } from '../../shared/schemas/meets.js';
 import {
-  HeatSnapshot, HeatStatusBody, IdempotencyKey, ResultRevision, ResultSubmitBody, RoundRanking, RoundRule,
+  AdvanceBody, HeatSnapshot, HeatStatusBody, IdempotencyKey, ResultRevision, ResultSubmitBody, RoundRanking, RoundRule,
 } from '../../shared/schemas/results.js';
+import { HeatWithLanes } from '../../shared/schemas/heats.js';
+import { advanceRound } from '../results/advance.js';
 import { Standings } from '../../shared/schemas/live.js';
 import { officialTime } from '../../shared/time.js';
 import { actorOf, authorize } from '../auth/guard.js';
@@ -92,6 +94,18 @@ export function resultRoutes(app: ZApp, s: Services): void {
       });
       await invalidate(s.stores.readCache, req.log, [tags.event(req.params.id)]);
       return req.body;
+    },
+  );
+
+  // A chief registrar creates the next round's heats from this round's qualifiers, with a lane draw.
+  app.post(
+    '/api/events/:id/rounds/:round/advance',
+    { schema: { tags: ['results'], params: z.strictObject({ id: Id, round: Round }), body: AdvanceBody, response: { 201: z.object({ heats: z.array(HeatWithLanes) }), ...errors } }, preHandler: authorize('meets:write') },
+    async (req, reply) => {
+      if (!(await eventTiming(s.sql, req.params.id))) throw notFound('event');
+      const { heats } = await s.sql.begin((tx) => advanceRound(tx, actorOf(req), req.params.id, req.params.round, req.body));
+      await invalidate(s.stores.readCache, req.log, [tags.event(req.params.id)]);
+      return reply.status(201).send({ heats });
     },
   );
 }

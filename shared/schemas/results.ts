@@ -108,7 +108,19 @@ export const RoundRankingRow = z.object({
 export const RoundRanking = z.object({ eventId: Id, round: Round, rows: z.array(RoundRankingRow) });
 export type RoundRanking = z.infer<typeof RoundRanking>;
 
-export const RoundRule = z.strictObject({ byPlace: z.number().int().min(0).max(99), byTime: z.number().int().min(0).max(99) });
+export const RoundRule = z.strictObject({
+  byPlace: z.number().int().min(0).max(99),
+  byTime: z.number().int().min(0).max(99),
+  /** Places in the next round: athletes tied for the last q all advance when they fit, else a draw (qD). */
+  capacity: z.number().int().min(1).max(999).nullable().default(null),
+});
+export type RoundRule = z.infer<typeof RoundRule>;
+
+export const AdvanceBody = z.strictObject({
+  toRound: Round,
+  heatCount: z.number().int().min(1).max(99),
+  lanes: z.number().int().min(1).max(12).default(8),
+});
 
 export const ResultRevision = z.object({
   revision: z.number().int(),

@@ -1,7 +1,7 @@
 // Queries of the live results path: the heat being written, its lanes, its results and revisions.
 import type { Sql, Tx } from '../client.js';
 import type { HeatStatus, Round } from '../../../shared/schemas/meets.js';
-import type { ResultStatus } from '../../../shared/schemas/results.js';
+import type { ResultStatus, RoundRule } from '../../../shared/schemas/results.js';
 
 export interface HeatContext {
   id: number;
@@ -206,9 +206,10 @@ export async function roundHeatIds(sql: Sql | Tx, eventId: number, round: Round)
   return sql<{ id: number; status: HeatStatus }[]>`SELECT id, status FROM heats WHERE event_id = ${eventId} AND round = ${round} ORDER BY number`;
 }
 
-export async function roundRule(sql: Sql | Tx, eventId: number, round: Round): Promise<{ byPlace: number; byTime: number } | undefined> {
-  const [row]: [{ byPlace: number; byTime: number }?] = await sql`
-    SELECT qualify_by_place AS "byPlace", qualify_by_time AS "byTime" FROM event_rounds WHERE event_id = ${eventId} AND round = ${round}`;
+export async function roundRule(sql: Sql | Tx, eventId: number, round: Round): Promise<RoundRule | undefined> {
+  const [row]: [RoundRule?] = await sql`
+    SELECT qualify_by_place AS "byPlace", qualify_by_time AS "byTime", next_round_capacity AS capacity
+    FROM event_rounds WHERE event_id = ${eventId} AND round = ${round}`;
   return row;
 }
 
@@ -288,8 +289,18 @@ export async function eventTiming(sql: Sql | Tx, eventId: number) {
   return row;
 }
 
-export async function setRoundRule(sql: Sql | Tx, eventId: number, round: Round, rule: { byPlace: number; byTime: number }): Promise<void> {
+export async function setRoundRule(sql: Sql | Tx, eventId: number, round: Round, rule: RoundRule): Promise<void> {
   await sql`
-    INSERT INTO event_rounds (event_id, round, qualify_by_place, qualify_by_time) VALUES (${eventId}, ${round}, ${rule.byPlace}, ${rule.byTime})
-    ON CONFLICT (event_id, round) DO UPDATE SET qualify_by_place = excluded.qualify_by_place, qualify_by_time = excluded.qualify_by_time`;
+    INSERT INTO event_rounds (event_id, round, qualify_by_place, qualify_by_time, next_round_capacity)
+    VALUES (${eventId}, ${round}, ${rule.byPlace}, ${rule.byTime}, ${rule.capacity})
+    ON CONFLICT (event_id, round) DO UPDATE SET qualify_by_place = excluded.qualify_by_place,
+      qualify_by_time = excluded.qualify_by_time, next_round_capacity = excluded.next_round_capacity`;
+}
+
+/** The qualifiers of a round (marked when its heats went official), with what ranks them. */
+export async function roundQualifiers(sql: Sql | Tx, eventId: number, round: Round) {
+  return sql<{ entryId: number; qualification: string; place: number | null; timeMs: number | null }[]>`
+    SELECT r.entry_id AS "entryId", r.qualification, r.place, r.time_ms AS "timeMs"
+    FROM results r JOIN heats h ON h.id = r.heat_id
+    WHERE h.event_id = ${eventId} AND h.round = ${round} AND r.qualification IS NOT NULL`;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../permissions.js';
-import { Email, Id, line } from './common.js';
+import { Email, Id, line, nonEmpty } from './common.js';
 
 export const Role = z.enum(ROLES);
 export const MIN_PASSWORD_LENGTH = 10;
@@ -20,12 +20,14 @@ export type LoginReply = z.infer<typeof LoginReply>;
 export const UserStatus = z.enum(['active', 'suspended']);
 
 export const UserCreate = z.strictObject({ name: line(200), email: Email, password: Password, role: Role });
-export const UserPatch = z.strictObject({
-  name: line(200).optional(),
-  role: Role.optional(),
-  status: UserStatus.optional(),
-  password: Password.optional(),
-});
+export const UserPatch = nonEmpty(
+  z.strictObject({
+    name: line(200).optional(),
+    role: Role.optional(),
+    status: UserStatus.optional(),
+    password: Password.optional(),
+  }),
+);
 
 export const User = PublicUser.extend({
   status: UserStatus,

@@ -157,6 +157,8 @@ describe('qualify', () => {
       { entryId: 3, place: 3, timeMs: 10_200, status: 'OK' },
       { entryId: 4, place: null, timeMs: null, status: 'DNS' },
       { entryId: 5, place: null, timeMs: null, status: null },
+      { entryId: 6, place: null, timeMs: 9_000, status: 'DQ' }, // a time read before the DQ
+      { entryId: 7, place: null, timeMs: 9_500, status: null }, // a reading not yet confirmed
     ];
     const marks = qualify([{ heatId: 1, rows }], { byPlace: 2, byTime: 5 }, never);
     expect(sortedEntries(marks)).toEqual([

@@ -97,6 +97,19 @@ describe('teamStandings', () => {
     ]);
   });
 
+  it('rounds totals to a millionth so float sums tie (1/3 + 4/3 + 1/3 is 1.9999999999999998 in binary)', () => {
+    const table = teamStandings([
+      { team: 'B', points: 1 / 3 },
+      { team: 'B', points: 4 / 3 },
+      { team: 'B', points: 1 / 3 },
+      { team: 'A', points: 2 },
+    ]);
+    expect(table).toEqual([
+      { rank: 1, team: 'A', points: 2 },
+      { rank: 1, team: 'B', points: 2 },
+    ]);
+  });
+
   it('keeps a team with zero points, and gives nothing for no awards', () => {
     expect(teamStandings([{ team: 'ISL', points: 0 }])).toEqual([{ rank: 1, team: 'ISL', points: 0 }]);
     expect(teamStandings([])).toEqual([]);

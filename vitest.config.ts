@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Two cores: integration files run two at a time, each on its own database.
+// Two cores: integration files run two at a time, each on its own database; browser files one at a time.
 export default defineConfig({
   test: {
     projects: [
@@ -14,6 +14,19 @@ export default defineConfig({
           hookTimeout: 60_000,
           pool: 'forks',
           maxWorkers: 2,
+        },
+      },
+      {
+        // Real Chromium against real hubs serving the built apps; one file at a time (2 cores).
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/e2e/global-setup.ts'],
+          testTimeout: 90_000,
+          hookTimeout: 90_000,
+          pool: 'forks',
+          maxWorkers: 1,
         },
       },
     ],

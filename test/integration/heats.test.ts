@@ -99,7 +99,7 @@ describe('heat routes: seeding, explicit lanes, lane changes', () => {
     const tooFew = await chief.call('POST', `/api/events/${event.id}/heats`, { mode: 'seeded', round: 'heat', heatCount: 18 });
     expect(tooFew.status).toBe(409);
     expect(tooFew.body.error.message).toBe('17 entries cannot fill 18 heats');
-    const [{ n }] = await t.db.sql`SELECT count(*)::int AS n FROM heats WHERE event_id = ${event.id}`;
+    const [{ n }] = await t.db.sql<[{ n: number }]>`SELECT count(*)::int AS n FROM heats WHERE event_id = ${event.id}`;
     expect(n).toBe(0);
     const ok = await chief.call('POST', `/api/events/${event.id}/heats`, { mode: 'seeded', round: 'heat', heatCount: 3 });
     // Serpentine over three heats: A B C C B A A B C C B A A B C C B.
@@ -147,7 +147,7 @@ describe('heat routes: seeding, explicit lanes, lane changes', () => {
     const placed = await post([{ lanes: [{ entryId: ids[0], lane: 4 }] }]);
     expect(placed.status).toBe(409);
     expect(placed.body.error.message).toMatch(/already runs in heat \d+ of this round/);
-    const [{ n }] = await t.db.sql`SELECT count(*)::int AS n FROM heats WHERE event_id = ${event.id}`;
+    const [{ n }] = await t.db.sql<[{ n: number }]>`SELECT count(*)::int AS n FROM heats WHERE event_id = ${event.id}`;
     expect(n).toBe(1);
   });
 
@@ -197,7 +197,7 @@ describe('heat routes: seeding, explicit lanes, lane changes', () => {
     const [withResult, started] = await b.ok('POST', `/api/events/${event.id}/heats`, {
       mode: 'explicit', round: 'heat', heats: [{ lanes: [{ entryId: ids[0], lane: 1 }] }, { lanes: [{ entryId: ids[1], lane: 1 }] }],
     });
-    await t.db.sql`INSERT INTO results (heat_id, entry_id, status, time_ms) VALUES (${withResult.id}, ${ids[0]}, 'OK', 10500)`;
+    await t.db.sql`INSERT INTO results (heat_id, entry_id, status, time_ms) VALUES (${withResult.id}, ${ids[0]!}, 'OK', 10500)`;
     const res = await chief.call('PUT', `/api/heats/${withResult.id}/lanes`, { lanes: [{ entryId: ids[0], lane: 2 }] });
     expect(res.status).toBe(409);
     expect(res.body.error).toEqual({ code: 'conflict', message: 'the heat has results: its lanes can no longer change' });
@@ -206,7 +206,7 @@ describe('heat routes: seeding, explicit lanes, lane changes', () => {
     const res2 = await chief.call('PUT', `/api/heats/${started.id}/lanes`, { lanes: [] });
     expect(res2.status).toBe(409);
     expect(res2.body.error.message).toBe('the heat is started: its lanes can no longer change');
-    const [{ n }] = await t.db.sql`SELECT count(*)::int AS n FROM heat_lanes WHERE event_id = ${event.id}`;
+    const [{ n }] = await t.db.sql<[{ n: number }]>`SELECT count(*)::int AS n FROM heat_lanes WHERE event_id = ${event.id}`;
     expect(n).toBe(2);
   });
 

@@ -14,6 +14,7 @@ import { can, type Role } from '../../shared/permissions.js';
 import { rankHeat } from '../../shared/ranking.js';
 import { qualify } from '../../shared/qualification.js';
 import { placePoints } from '../../shared/team-points.js';
+import { seededRng } from '../../shared/seeding.js';
 import type { HeatStatusSubmit, ResultSubmit } from '../../shared/schemas/results.js';
 import type { HeatStatus } from '../../shared/schemas/meets.js';
 
@@ -30,6 +31,7 @@ export interface ChangePublisher {
 }
 
 const STATUS_ORDER: Record<HeatStatus, number> = { scheduled: 0, started: 1, finished: 2, official: 3 };
+const ROUND_SEED = { heat: 1, semi: 2, final: 3 } as const;
 
 function requestHash(kind: string, body: unknown): string {
   return createHash('sha256').update(kind).update(JSON.stringify(body)).digest('hex');
@@ -191,7 +193,12 @@ export class ResultsService {
     const official = heats.filter((h) => h.status === 'official');
     const allOfficial = official.length === heats.length;
     const input = await Promise.all(official.map(async (h) => ({ heatId: h.id, rows: await heatPlaces(tx, h.id) })));
-    const marks = official.length ? qualify(input, { byPlace: rule.byPlace, byTime: allOfficial ? rule.byTime : 0, ...(rule.capacity ? { lanes: rule.capacity } : {}) }) : new Map<number, string>();
+    const marks = official.length ? qualify(
+          input,
+          { byPlace: rule.byPlace, byTime: allOfficial ? rule.byTime : 0, ...(rule.capacity ? { lanes: rule.capacity } : {}) },
+          // A draw by lot (qD) must not change when the marks are recomputed: seed it by the round.
+          seededRng(heat.eventId * 10 + ROUND_SEED[heat.round]),
+        ) : new Map<number, string>();
     await storeQualification(tx, ids, marks);
     return ids;
   }

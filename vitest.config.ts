@@ -1,10 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
 // Two cores: integration files run two at a time, each on its own database; browser files one at a time.
+// Projects with different maxWorkers need their own groupOrder: unit, then integration, then e2e.
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node', sequence: { groupOrder: 0 } } },
       {
         test: {
           name: 'integration',
@@ -14,6 +15,7 @@ export default defineConfig({
           hookTimeout: 60_000,
           pool: 'forks',
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -27,6 +29,7 @@ export default defineConfig({
           hookTimeout: 90_000,
           pool: 'forks',
           maxWorkers: 1,
+          sequence: { groupOrder: 2 },
         },
       },
     ],

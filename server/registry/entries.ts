@@ -5,6 +5,7 @@ import type { Entry, EntryCreate, EntryPatch } from '../../shared/schemas/entrie
 import type { Event } from '../../shared/schemas/meets.js';
 import { recordAudit, type Actor } from '../db/repos/audit.js';
 import { getAthlete } from '../db/repos/athletes.js';
+import { getEvent } from '../db/repos/events.js';
 import {
   bibHolder, claimMeetBib, getEntry, getMeetBib, heatsOfEntry, insertEntry, placesOfAthlete, setMeetBib, updateEntry,
 } from '../db/repos/entries.js';
@@ -17,23 +18,25 @@ async function refuseTakenBib(tx: Tx, meetId: number, athleteId: number, bib: st
   }
 }
 
-async function countActiveEntries(tx: Tx, eventId: number): Promise<number> {
+/** Refuses one more live (not scratched) entry in a full event. Locks the event row so that two
+ *  registrars cannot both take the last place. */
+async function refuseFullEvent(tx: Tx, eventId: number): Promise<void> {
+  const event = await getEvent(tx, eventId, { forUpdate: true });
+  if (event?.maxParticipants == null) return;
   const [{ n }] = await tx<[{ n: number }]>`SELECT count(*)::int AS n FROM entries WHERE event_id = ${eventId} AND status <> 'scratched'`;
-  return n;
+  if (n >= event.maxParticipants) throw conflict(`the event is full (${event.maxParticipants} participants)`);
 }
 
 export async function createEntry(
   tx: Tx,
   actor: Actor,
-  event: Pick<Event, 'id' | 'meetId' | 'maxParticipants'>,
+  event: Pick<Event, 'id' | 'meetId'>,
   input: EntryCreate,
   audit: Record<string, unknown> = {},
 ): Promise<Entry> {
   const athlete = await getAthlete(tx, input.athleteId);
   if (!athlete) throw new AppError(404, 'not_found', `athlete ${input.athleteId} not found`, 'athleteId');
-  if (event.maxParticipants != null && input.status !== 'scratched' && (await countActiveEntries(tx, event.id)) >= event.maxParticipants) {
-    throw conflict(`the event is full (${event.maxParticipants} participants)`);
-  }
+  if (input.status !== 'scratched') await refuseFullEvent(tx, event.id);
   const current = await getMeetBib(tx, event.meetId, input.athleteId);
   if (current !== undefined && current !== input.bib) {
     throw conflict(`this athlete already wears bib ${current} in this meet: enter them with it, or change it with PATCH /api/entries/:id`, 'bib');
@@ -63,6 +66,7 @@ export async function patchEntry(
   if (!before) throw notFound('entry');
   const eventIds = new Set([before.eventId]);
   const heatIds = new Set(await heatsOfEntry(tx, id));
+  if (before.status === 'scratched' && patch.status !== undefined && patch.status !== 'scratched') await refuseFullEvent(tx, before.eventId);
   if (patch.bib !== undefined && patch.bib !== before.bib) {
     await refuseTakenBib(tx, before.meetId, before.athleteId, patch.bib);
     await setMeetBib(tx, before.meetId, before.athleteId, patch.bib);

@@ -21,15 +21,19 @@ export interface ImportSpec<T> {
 
 type Parsed<T> = { row: number; value: T };
 
-/** Reads the header: known column names (any case), no duplicates, every required column present. */
-function readHeader(header: string[], spec: ImportSpec<unknown>): string[] {
+/**
+ * Reads the header: known column names (any case), no duplicates, every required column present.
+ * A column without a name (spreadsheets add them after a trailing comma) is ignored: null.
+ */
+function readHeader(header: string[], spec: ImportSpec<unknown>): (string | null)[] {
   const byLower = new Map(spec.columns.map((c) => [c.toLowerCase(), c]));
   const names = header.map((h) => {
+    if (h.trim() === '') return null;
     const name = byLower.get(h.trim().toLowerCase());
     if (!name) throw badRequest(`unknown column "${h.trim().slice(0, 60)}" in the header; the columns are: ${spec.columns.join(', ')}`);
     return name;
   });
-  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  const dup = names.find((n, i) => n !== null && names.indexOf(n) !== i);
   if (dup) throw badRequest(`column "${dup}" appears twice in the header`);
   const shape = (spec.schema as unknown as { shape?: Record<string, z.ZodType> }).shape ?? {};
   const missing = spec.columns.filter((c) => !names.includes(c) && shape[c] && !shape[c].safeParse(undefined).success);
@@ -64,10 +68,14 @@ export function readRows<T>(text: string, spec: ImportSpec<T>): { valid: Parsed<
       rejected.push({ row, message: `${fields.length} fields, but the header names ${names.length} columns` });
       return;
     }
+    if (names.some((name, j) => name === null && (fields[j] ?? '').trim() !== '')) {
+      rejected.push({ row, message: 'a value under a column without a name' });
+      return;
+    }
     const obj: Record<string, unknown> = {};
     names.forEach((name, j) => {
       const cell = fields[j]?.trim() ?? '';
-      if (cell !== '') obj[name] = cellValue(name, cell, spec as ImportSpec<unknown>);
+      if (name !== null && cell !== '') obj[name] = cellValue(name, cell, spec as ImportSpec<unknown>);
     });
     const parsed = spec.schema.safeParse(obj);
     if (parsed.success) {

@@ -112,6 +112,11 @@ describe('entry routes and the per-meet bib', () => {
     const res = await registrar.call('POST', `/api/events/${event.id}/entries`, { athleteId: (await b.athlete()).id, bib: 'M3' });
     expect(res.status).toBe(409);
     expect(res.body.error.message).toBe('the event is full (1 participants)');
+    // Nor may a scratched entry come back while the event is full.
+    const [scratched] = (await registrar.call('GET', `/api/events/${event.id}/entries?status=scratched`)).body.items;
+    const back = await registrar.call('PATCH', `/api/entries/${scratched.id}`, { status: 'entered' });
+    expect(back.status).toBe(409);
+    expect(back.body.error.message).toBe('the event is full (1 participants)');
   });
 
   it('checks in (stamping checked_in_at once), checks out, scratches and clears a seed mark', async () => {

@@ -71,6 +71,14 @@ describe('CSV imports', () => {
       expect(multi).toEqual({ first_name: 'Multi, "quoted"\nline', birth_date: '1986-08-21' });
     });
 
+    it('ignores a column without a name (a trailing comma in the header), refusing rows with a value under it', async () => {
+      const tag = uniq('Trail');
+      const res = await importAthletes(`firstName,lastName,country,gender,\nA,${tag},KEN,M,\nB,${tag},KEN,F,oops\n`);
+      expect(res.status).toBe(200);
+      expect(res.body.created.map((c: { row: number }) => c.row)).toEqual([2]);
+      expect(res.body.rejected).toEqual([{ row: 3, message: 'a value under a column without a name' }]);
+    });
+
     it('audits each created athlete and the import as a whole', async () => {
       const res = await importAthletes(`firstName,lastName,country,gender\nA,${uniq('Aud')},KEN,M\nB,${uniq('Aud')},KEN,F\nbad,row,x,M\n`);
       const ids = res.body.created.map((c: { id: number }) => String(c.id));

@@ -1,9 +1,11 @@
-// Real hub processes (server/main.ts) for multi-node, restart and shutdown tests.
+// Real hub processes (server/main.ts): the local cluster (npm run cluster) and the multi-node,
+// restart and shutdown tests start them with this.
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -26,19 +28,23 @@ export interface HubProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startHub(env: Record<string, string>, opts: { port?: number; waitReady?: boolean } = {}): Promise<HubProcess> {
+/** Starts `server/main.ts serve` with exactly this environment (plus PATH, HOME, HOST and PORT). */
+export async function startHub(env: Record<string, string>, opts: { port?: number; waitReady?: boolean; echo?: boolean } = {}): Promise<HubProcess> {
   const port = opts.port ?? (await freePort());
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', 'serve'], {
     cwd: ROOT,
     env: {
-      PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port),
-      LOG_LEVEL: 'warn', BCRYPT_COST: '4', DEMO: 'false', ...env,
+      PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', PORT: String(port), ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const keep = (d: Buffer) => {
+    out = (out + d.toString()).slice(-200_000);
+    if (opts.echo) process.stdout.write(d);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const hub: HubProcess = {
     url: `http://127.0.0.1:${port}`, port, child, exited, output: () => out,

@@ -1,5 +1,6 @@
 // Socket.IO on the Fastify server: /live (public, read-only) and /console (signed-in writers).
 // With Redis, the adapter carries every broadcast to every hub process.
+import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { Server, type Namespace, type Socket } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
@@ -31,6 +32,9 @@ export interface LiveDeps {
   redis?: Redis;
   corsOrigins: string[];
 }
+
+/** This hub process, as clients and logs name it. */
+export const NODE_ID = `${hostname()}:${process.pid}`;
 
 type ConsoleSocket = Socket<ConsoleClientToServer, ConsoleServerToClient, Record<string, never>, { user: AuthUser; token: string }>;
 
@@ -86,11 +90,13 @@ export function attachLive(app: FastifyInstance, deps: LiveDeps): LiveEmitter & 
       if (typeof ack === 'function') ack({ ok: true, data: null });
     });
     socket.on('time:now', (ack) => {
-      if (typeof ack === 'function') ack({ ok: true, data: { now: Date.now() } });
+      if (typeof ack === 'function') ack({ ok: true, data: { now: Date.now(), node: NODE_ID } });
     });
   });
 
   const consoleNs: Namespace<ConsoleClientToServer, ConsoleServerToClient> = io.of('/console');
+  /** Writes being processed: shutdown lets them commit (their clients retry if the ack is lost). */
+  const inFlight = new Set<Promise<void>>();
   // Sockets do not pass through Fastify's hooks: the same session check runs here.
   consoleNs.use((socket, next) => {
     const auth = socket.handshake.auth as { token?: unknown };
@@ -119,16 +125,20 @@ export function attachLive(app: FastifyInstance, deps: LiveDeps): LiveEmitter & 
       return { userId: user.id, email: user.email, role: user.role, ip: socket.handshake.address, userAgent: socket.handshake.headers['user-agent'] ?? null };
     };
     const handle = <T>(schema: z.ZodType<T>, run: (a: WriteActor, input: T) => Promise<{ version: number }>) =>
-      async (payload: unknown, ack: (res: Ack<{ version: number }>) => void) => {
+      (payload: unknown, ack: (res: Ack<{ version: number }>) => void) => {
         if (typeof ack !== 'function') return;
         const parsed = schema.safeParse(payload);
         if (!parsed.success) return ack(zodAck(parsed.error));
-        try {
-          ack({ ok: true, data: await run(await actor(), parsed.data) });
-        } catch (err) {
-          if ((err as { code?: string }).code === 'SESSION') return ack({ ok: false, error: { code: 'unauthorized', message: 'session expired or revoked: sign in again' } });
-          ack(toAck(err));
-        }
+        const work = (async () => {
+          try {
+            ack({ ok: true, data: await run(await actor(), parsed.data) });
+          } catch (err) {
+            if ((err as { code?: string }).code === 'SESSION') return ack({ ok: false, error: { code: 'unauthorized', message: 'session expired or revoked: sign in again' } });
+            ack(toAck(err));
+          }
+        })();
+        inFlight.add(work);
+        void work.finally(() => inFlight.delete(work));
       };
     socket.on('result:submit', handle(ResultSubmit, (a, input) => deps.results.submitResults(a, input, 'console')));
     socket.on('heat:status', handle(HeatStatusSubmit, (a, input) => deps.results.changeHeatStatus(a, input, 'console')));
@@ -147,6 +157,7 @@ export function attachLive(app: FastifyInstance, deps: LiveDeps): LiveEmitter & 
       // lost connection and reconnect by themselves (elsewhere, behind a load balancer).
       // (io.close() would also close the HTTP server, which Fastify closes itself.)
       io.engine.close();
+      await Promise.allSettled([...inFlight]);
       await Promise.all([live, consoleNs].map((n) => n.adapter.close()));
       for (const c of adapterClients) c.disconnect();
     },

@@ -45,8 +45,8 @@ export interface LiveServerToClient {
 export interface LiveClientToServer {
   subscribe: (req: LiveSubscribe, ack: (res: Ack<SubscribeData>) => void) => void;
   unsubscribe: (req: LiveSubscribe, ack?: (res: Ack<null>) => void) => void;
-  /** The hub's clock, for boards that run a race clock. */
-  'time:now': (ack: (res: Ack<{ now: number }>) => void) => void;
+  /** The hub's clock, for boards that run a race clock, and which hub process answered. */
+  'time:now': (ack: (res: Ack<{ now: number; node: string }>) => void) => void;
 }
 
 export interface ConsoleClientToServer {

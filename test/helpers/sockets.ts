@@ -1,8 +1,12 @@
 // Socket.IO clients for tests: a viewer on /live, a console on /console, and awaiting helpers.
 import { io, type Socket } from 'socket.io-client';
 
-export function connectLive(url: string, opts: { transports?: ('websocket' | 'polling')[] } = {}): Socket {
-  return io(`${url}/live`, { transports: opts.transports ?? ['websocket'], forceNew: true, reconnectionDelay: 100, reconnectionDelayMax: 500 });
+export function connectLive(url: string, opts: { transports?: ('websocket' | 'polling')[]; cookies?: boolean } = {}): Socket {
+  return io(`${url}/live`, {
+    transports: opts.transports ?? ['websocket'], forceNew: true, reconnectionDelay: 100, reconnectionDelayMax: 500,
+    // A browser keeps cookies (nginx's route cookie makes polling sticky); Node's client needs asking.
+    withCredentials: opts.cookies ?? true,
+  });
 }
 
 export function connectConsole(url: string, token?: string): Socket {
@@ -25,7 +29,8 @@ export function connectError(socket: Socket): Promise<string> {
 }
 
 export async function ack<T = unknown>(socket: Socket, event: string, payload: unknown, timeoutMs = 10_000): Promise<T> {
-  return (await socket.timeout(timeoutMs).emitWithAck(event, payload)) as T;
+  const s = socket.timeout(timeoutMs);
+  return (await (payload === undefined ? s.emitWithAck(event) : s.emitWithAck(event, payload))) as T;
 }
 
 /** The next `event` whose payload satisfies `match`. */

@@ -1,0 +1,120 @@
+// Never lose an entry: results typed while the browser is offline wait in the outbox (badge 3), survive a
+// page reload, and are delivered exactly once when the hub is reachable again.
+//
+// How the reload is done: with the context offline a reload cannot load the page at all, and "reload
+// once online but before the queue flushes" is a race. So, before going back online, the test makes
+// the hub's Socket.IO endpoint unreachable with a route that aborts every /socket.io/ request (the
+// client always opens with an HTTP handshake, so no connection and no WebSocket upgrade can happen),
+// goes online, reloads (the page and REST API load normally, the queue is read back from storage and
+// cannot be sent), checks that nothing reached the database, then lifts the block and lets the
+// client's own reconnection deliver the queue. Every frame the page sends over Socket.IO (WebSocket
+// frames and polling POSTs) is recorded to prove each idempotency key went out once.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { chromiumAvailable, launchBrowser, screenshot } from '../helpers/browser.js';
+import { createHeats, type HeatFixture } from '../helpers/fixtures.js';
+import { badgeCount, expectCleanPage, openConsole, signIn } from './console-support.js';
+
+const OUTBOX_KEY = 'athsys.console.outbox.v1';
+
+describe.skipIf(!chromiumAvailable())('console offline queue', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let fx: HeatFixture;
+  beforeAll(async () => {
+    t = await startTestApp();
+    fx = await createHeats(t.db.sql, { lanes: 6 });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('queues three results offline, keeps them over a reload, and delivers each exactly once', async () => {
+    const { page, context, seen } = await openConsole(browser);
+    const heatId = fx.heatIds[0]!;
+    const resultCount = async () => (await t.db.sql`SELECT 1 FROM results WHERE heat_id = ${heatId}`).length;
+
+    const sent: string[] = [];
+    page.on('websocket', (ws) => ws.on('framesent', (f) => sent.push(String(f.payload))));
+    page.on('request', (r) => {
+      if (r.url().includes('/socket.io/') && r.method() === 'POST') sent.push(r.postData() ?? '');
+    });
+
+    await signIn(page, t.url, 'starter', `/console/starter/${heatId}`);
+    await expect.poll(() => page.getByTestId('connection').innerText()).toBe('Connected');
+    await expect.poll(() => page.getByTestId('entry-grid').locator('tbody tr').count()).toBe(6);
+
+    await context.setOffline(true);
+    await expect.poll(() => page.getByTestId('connection').innerText()).toMatch(/^Offline/);
+    for (const [lane, time] of [['1', '10.61'], ['2', '1058'], ['3', '10.70']] as const) {
+      await page.getByLabel('Lane or bib').fill(lane);
+      await page.getByLabel('Lane or bib').press('Enter');
+      await page.getByLabel('Time or status', { exact: true }).fill(time);
+      await page.getByLabel('Time or status', { exact: true }).press('Enter');
+      await expect.poll(() => page.locator(`tr[data-lane="${lane}"] [data-testid="row-state"]`).getAttribute('data-state')).toBe('pending');
+    }
+    await expect.poll(() => badgeCount(page)).toBe(3);
+    const stored = async () => JSON.parse((await page.evaluate((k) => localStorage.getItem(k), OUTBOX_KEY)) ?? '[]') as { key: string }[];
+    const keys = (await stored()).map((i) => i.key);
+    expect(keys).toHaveLength(3);
+    expect(new Set(keys).size).toBe(3);
+    expect(await resultCount()).toBe(0);
+
+    // Block the hub's socket endpoint, come back online, reload: the queue is still there, unsent.
+    let blocked = true;
+    let refusedRequests = 0;
+    await context.route('**/socket.io/**', (route) => {
+      if (blocked) {
+        refusedRequests++;
+        return route.abort('internetdisconnected');
+      }
+      return route.continue();
+    });
+    await context.setOffline(false);
+    await page.reload();
+    await expect.poll(() => page.getByTestId('entry-grid').locator('tbody tr').count()).toBe(6);
+    await expect.poll(() => badgeCount(page)).toBe(3);
+    expect((await stored()).map((i) => i.key)).toEqual(keys);
+    await expect.poll(() => refusedRequests).toBeGreaterThan(1); // the client kept trying
+    expect(await page.getByTestId('connection').innerText()).not.toBe('Connected');
+    await expect.poll(() => page.locator('[data-testid="row-state"][data-state="pending"]').count()).toBe(3);
+    expect(await resultCount()).toBe(0);
+    await screenshot(page, 'console-offline-queue');
+
+    // The hub is reachable again: the client reconnects by itself and the queue drains.
+    blocked = false;
+    await expect.poll(() => badgeCount(page), { timeout: 30_000 }).toBe(0);
+    await expect.poll(resultCount).toBe(3);
+    expect(await stored()).toEqual([]);
+    await expect.poll(() => page.locator('[data-testid="row-state"][data-state="saved"]').count()).toBe(3);
+
+    // Exactly once: three rows, no corrections, one audit entry and one idempotency record per key,
+    // and each key went over the wire once.
+    const rows = await t.db.sql<{ time_ms: number; revision: number }[]>`
+      SELECT r.time_ms, r.revision FROM results r JOIN heat_lanes hl ON hl.heat_id = r.heat_id AND hl.entry_id = r.entry_id
+      WHERE r.heat_id = ${heatId} ORDER BY hl.lane`;
+    expect(rows).toEqual([{ time_ms: 10610, revision: 1 }, { time_ms: 10580, revision: 1 }, { time_ms: 10700, revision: 1 }]);
+    const [{ n: revisions }] = await t.db.sql<[{ n: number }]>`
+      SELECT count(*)::int AS n FROM result_revisions rv JOIN results r ON r.id = rv.result_id WHERE r.heat_id = ${heatId}`;
+    expect(revisions).toBe(0);
+    const audits = await t.db.sql<{ key: string }[]>`
+      SELECT details->>'idempotencyKey' AS key FROM audit_log WHERE action = 'results.submit' AND entity_id = ${String(heatId)}`;
+    expect(audits.map((a) => a.key).toSorted()).toEqual(keys.toSorted());
+    const stored3 = await t.db.sql<{ key: string }[]>`SELECT key FROM idempotency_keys WHERE key = ANY(${keys})`;
+    expect(stored3).toHaveLength(3);
+    const submits = sent.filter((f) => f.includes('result:submit'));
+    for (const key of keys) expect(submits.filter((f) => f.includes(key))).toHaveLength(1);
+
+    // A reload after delivery sends nothing again.
+    await page.reload();
+    await expect.poll(() => page.getByTestId('connection').innerText()).toBe('Connected');
+    expect(await badgeCount(page)).toBe(0);
+    expect(sent.filter((f) => f.includes('result:submit'))).toHaveLength(3);
+    expect(await resultCount()).toBe(3);
+    expectCleanPage(seen);
+    await context.close();
+  });
+});

@@ -54,6 +54,12 @@ export function attachLive(app: FastifyInstance, deps: LiveDeps): LiveEmitter & 
     maxHttpBufferSize: 256 * 1024,
     cors: deps.corsOrigins.length ? { origin: deps.corsOrigins.filter((o) => o !== '*'), credentials: true } : undefined,
   });
+  // Socket.IO answers its own HTTP requests (polling, handshakes) before Fastify sees them.
+  io.engine.on('headers', (headers: Record<string, string>) => {
+    headers['X-Content-Type-Options'] = 'nosniff';
+    headers['Referrer-Policy'] = 'strict-origin-when-cross-origin';
+    headers['Cache-Control'] = 'no-store';
+  });
   let adapterClients: Redis[] = [];
   if (deps.redis) {
     adapterClients = [deps.redis.duplicate(), deps.redis.duplicate()];

@@ -12,6 +12,8 @@ import { entryRoutes } from './entries.js';
 import { heatRoutes } from './heats.js';
 import { importRoutes } from './imports.js';
 import { resultRoutes } from './results.js';
+import { lynxRoutes } from './lynx.js';
+import { exportRoutes } from './exports.js';
 
 export function registerRoutes(app: ZApp, s: Services): void {
   healthRoutes(app, s);
@@ -25,4 +27,6 @@ export function registerRoutes(app: ZApp, s: Services): void {
   heatRoutes(app, s);
   importRoutes(app, s);
   resultRoutes(app, s);
+  lynxRoutes(app, s);
+  exportRoutes(app, s);
 }

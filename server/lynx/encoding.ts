@@ -1,0 +1,62 @@
+// Bytes of FinishLynx files <-> text. Timing rooms run Windows: files arrive in UTF-8 or in the ANSI
+// code page (Windows-1252 in Western Europe and the Americas). Detection: a file that is valid UTF-8
+// is UTF-8 (ANSI text with accents is almost never valid UTF-8); anything else is Windows-1252.
+
+export const LYNX_ENCODINGS = ['utf-8', 'windows-1252'] as const;
+export type LynxEncoding = (typeof LYNX_ENCODINGS)[number];
+
+/** Decodes a file, dropping a UTF-8 byte order mark, and says which encoding it was in. */
+export function decodeLynx(bytes: Uint8Array): { text: string; encoding: LynxEncoding } {
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    return { text, encoding: 'utf-8' };
+  } catch {
+    return { text: decodeWindows1252(bytes), encoding: 'windows-1252' };
+  }
+}
+
+// Windows-1252 is ISO-8859-1 except 0x80-0x9F, given here: Node 20's TextDecoder('windows-1252') decodes
+// those bytes as C1 control characters (latin1), so € ‚ ’ “ ” Š Œ Ž would be lost. 0 = unassigned.
+const HIGH = [
+  0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
+  0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
+];
+const codePointOf = (byte: number) => (byte >= 0x80 && byte < 0xa0 ? HIGH[byte - 0x80] || byte : byte);
+
+export function decodeWindows1252(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += String.fromCodePoint(codePointOf(b));
+  return out;
+}
+
+let cp1252: Map<number, number> | undefined;
+function cp1252Table(): Map<number, number> {
+  if (cp1252) return cp1252;
+  cp1252 = new Map();
+  for (let b = 0; b < 256; b++) cp1252.set(codePointOf(b), b);
+  return cp1252;
+}
+
+/**
+ * Encodes text for FinishLynx. UTF-8 is written without a byte order mark. Windows-1252 keeps every
+ * character it has (Ó, é, ß, Š, €); a character it lacks loses its accents when that makes it
+ * representable (Nguyễn -> Nguyen), else becomes `?`.
+ */
+export function encodeLynx(text: string, encoding: LynxEncoding): Uint8Array {
+  if (encoding === 'utf-8') return new TextEncoder().encode(text);
+  const table = cp1252Table();
+  const out: number[] = [];
+  for (const ch of text.normalize('NFC')) {
+    const direct = table.get(ch.codePointAt(0)!);
+    if (direct !== undefined) {
+      out.push(direct);
+      continue;
+    }
+    // Decompose (ễ -> e + marks) and keep what the code page has, dropping combining marks.
+    const parts = [...ch.normalize('NFD')].filter((c) => !/\p{M}/u.test(c));
+    const bytes = parts.map((c) => table.get(c.codePointAt(0)!));
+    if (parts.length > 0 && bytes.every((b) => b !== undefined)) out.push(...(bytes as number[]));
+    else out.push(0x3f); // ?
+  }
+  return Uint8Array.from(out);
+}

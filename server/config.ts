@@ -27,6 +27,7 @@ const envSchema = z
     SESSION_IDLE_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
     BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
     DEMO: bool.optional(),
+    DEMO_SIMULATOR: bool.optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     CORS_ORIGINS: csv.default([]),
     TRUST_PROXY: z.string().default('loopback'),
@@ -48,6 +49,9 @@ const envSchema = z
     }
     if (env.DEMO) {
       ctx.addIssue({ code: 'custom', path: ['DEMO'], message: 'demo users are never created in production' });
+    }
+    if (env.DEMO_SIMULATOR) {
+      ctx.addIssue({ code: 'custom', path: ['DEMO_SIMULATOR'], message: 'simulated results are never written in production' });
     }
     if (env.CORS_ORIGINS.includes('*')) {
       ctx.addIssue({ code: 'custom', path: ['CORS_ORIGINS'], message: '"*" is refused in production: list the origins' });
@@ -75,6 +79,8 @@ export interface Config {
   bcryptCost: number;
   /** Demo mode seeds the demo users and meets. Default: on in embedded mode outside production. */
   demo: boolean;
+  /** Run the race simulator (server/demo/simulator.ts) inside the hub against the demo meet. */
+  demoSimulator: boolean;
   logLevel: Env['LOG_LEVEL'];
   corsOrigins: string[];
   trustProxy: boolean | string;
@@ -113,6 +119,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     sessionIdleMs: e.SESSION_IDLE_HOURS * 3600_000,
     bcryptCost: e.BCRYPT_COST,
     demo: e.DEMO ?? (!production && !e.DATABASE_URL),
+    demoSimulator: e.DEMO_SIMULATOR ?? false,
     logLevel: e.LOG_LEVEL,
     corsOrigins: e.CORS_ORIGINS,
     trustProxy: e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY,

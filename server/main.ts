@@ -75,6 +75,10 @@ async function main(): Promise<void> {
   redis?.on('ready', () => void rebuild());
   await app.listen({ host: config.host, port: config.port });
   log.info(`AthSys Live ready at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${(app.server.address() as { port: number }).port}`);
+  // DEMO_SIMULATOR: a race simulator runs the demo meet through this hub's console namespace.
+  const simulator = config.demoSimulator
+    ? (await import('./demo/in-process.js')).startDemoSimulator((app.server.address() as { port: number }).port, log)
+    : undefined;
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -86,6 +90,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }, SHUTDOWN_LIMIT_MS).unref();
     try {
+      await simulator?.stop();
       await app.close(); // stops accepting, lets in-flight requests finish
       await closeDb();
       redis?.disconnect();

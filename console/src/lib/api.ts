@@ -45,8 +45,8 @@ async function toError(res: Response): Promise<ApiError> {
 export interface RequestOptions {
   query?: Query;
   body?: unknown;
-  /** Sent as text/csv instead of JSON. */
-  csv?: string;
+  /** Sent as text/csv instead of JSON: typed text, or a file's bytes as they are (the hub detects the encoding). */
+  csv?: string | Blob;
   headers?: Record<string, string>;
   /** A 401 on this request is an answer, not an expired session (the login form). */
   quiet401?: boolean;
@@ -54,7 +54,7 @@ export interface RequestOptions {
 
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
-  let body: string | undefined;
+  let body: string | Blob | undefined;
   if (opts.csv !== undefined) {
     headers['content-type'] = 'text/csv; charset=utf-8';
     body = opts.csv;
@@ -79,7 +79,7 @@ export const api = {
   post: <T>(path: string, body?: unknown, opts: Omit<RequestOptions, 'body'> = {}) => request<T>('POST', path, { ...opts, body }),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
-  csv: <T>(path: string, text: string) => request<T>('POST', path, { csv: text }),
+  csv: <T>(path: string, file: string | Blob) => request<T>('POST', path, { csv: file }),
 };
 
 /** The message to show for any thrown value. */

@@ -6,7 +6,7 @@ import { io, type Socket } from 'socket.io-client';
 import type { Ack } from '../../../shared/schemas/common.js';
 import type { HeatSnapshot } from '../../../shared/schemas/results.js';
 import type {
-  ConsoleClientToServer, ConsoleServerToClient, LiveClientToServer, LiveServerToClient,
+  ConsoleClientToServer, ConsoleServerToClient, LiveClientToServer, LiveServerToClient, SubscribeData,
 } from '../../../shared/schemas/live.js';
 import type { OutboxItem, OutboxTransport } from './outbox.svelte.js';
 
@@ -129,8 +129,12 @@ export class LiveConnection implements OutboxTransport {
   async send(item: OutboxItem): Promise<Ack<{ version: number }>> {
     const s = this.cs;
     if (!s?.connected) throw new Error('not connected');
-    if (item.kind === 'results') return s.timeout(ACK_TIMEOUT_MS).emitWithAck('result:submit', item.payload);
-    return s.timeout(ACK_TIMEOUT_MS).emitWithAck('heat:status', item.payload);
+    // socket.io-client types a timed acknowledgement as any: the shared contract says what it is.
+    const ack: unknown =
+      item.kind === 'results'
+        ? await s.timeout(ACK_TIMEOUT_MS).emitWithAck('result:submit', item.payload)
+        : await s.timeout(ACK_TIMEOUT_MS).emitWithAck('heat:status', item.payload);
+    return ack as Ack<{ version: number }>;
   }
 
   private liveSocket(): LiveSocket {
@@ -158,8 +162,9 @@ export class LiveConnection implements OutboxTransport {
     if (!s.connected) return;
     s.timeout(ACK_TIMEOUT_MS)
       .emitWithAck('subscribe', { heatId })
-      .then((ack) => {
-        if (ack.ok && 'heatId' in ack.data && 'rows' in ack.data) this.dispatch(ack.data);
+      .then((res: unknown) => {
+        const ack = res as Ack<SubscribeData>;
+        if (ack.ok && 'rows' in ack.data && 'heatId' in ack.data) this.dispatch(ack.data);
       })
       .catch(() => undefined); // the next reconnect subscribes again
   }

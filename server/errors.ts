@@ -1,5 +1,6 @@
 // One error shape over HTTP and sockets: { code, message, field? }. Client mistakes are 4xx, never 5xx.
 import postgres from 'postgres';
+import { isRedisUnavailable } from './cache/redis.js';
 
 export class AppError extends Error {
   constructor(
@@ -90,5 +91,8 @@ export function isUnavailable(err: unknown): boolean {
 export function toAppError(err: unknown): AppError | undefined {
   if (err instanceof AppError) return err;
   if (isUnavailable(err)) return new AppError(503, 'unavailable', 'the results database is unavailable right now: retry shortly (nothing was saved)');
+  // What still needs Redis when it is away (sign-in counts failures there, sign-out clears the shared
+  // session cache) is refused as retryable too, never as an internal error.
+  if (isRedisUnavailable(err)) return new AppError(503, 'unavailable', 'a shared service of the hub is unavailable right now: retry shortly');
   return fromDatabaseError(err);
 }

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { Server, type Namespace, type Socket } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
+import { createAdapterClients } from '../cache/redis.js';
 import type { z } from 'zod';
 import type { Sql } from '../db/client.js';
 import type { SessionService, AuthUser } from '../auth/sessions.js';
@@ -62,10 +63,11 @@ export function attachLive(app: FastifyInstance, deps: LiveDeps): LiveEmitter & 
   });
   let adapterClients: Redis[] = [];
   if (deps.redis) {
-    adapterClients = [deps.redis.duplicate(), deps.redis.duplicate()];
+    const { pub, sub } = createAdapterClients(deps.redis, (err) => app.log.warn({ err: err.message }, 'broadcast to other hub processes lost: Redis unavailable'));
+    adapterClients = [pub, sub];
     for (const c of adapterClients) c.on('error', (err: Error) => app.log.warn({ err: err.message }, 'redis adapter connection error'));
     // The channel prefix follows the key prefix, so hubs sharing a Redis for different databases stay apart.
-    io.adapter(createAdapter(adapterClients[0]!, adapterClients[1]!, { key: `socket.io${deps.redis.options.keyPrefix ?? ''}` }));
+    io.adapter(createAdapter(pub, sub, { key: `socket.io${deps.redis.options.keyPrefix ?? ''}` }));
   }
 
   const toAck = (err: unknown): Ack<never> => {
@@ -164,7 +166,7 @@ export function attachLive(app: FastifyInstance, deps: LiveDeps): LiveEmitter & 
       // (io.close() would also close the HTTP server, which Fastify closes itself.)
       io.engine.close();
       await Promise.allSettled([...inFlight]);
-      await Promise.all([live, consoleNs].map((n) => n.adapter.close()));
+      await Promise.all([live, consoleNs].map(async (n) => n.adapter.close()));
       for (const c of adapterClients) c.disconnect();
     },
   };

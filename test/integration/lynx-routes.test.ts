@@ -8,6 +8,7 @@ import { parseSch } from '../../server/lynx/sch.js';
 import { parsePpl } from '../../server/lynx/ppl.js';
 import { parseCsv } from '../../shared/csv.js';
 import type { Role } from '../../shared/permissions.js';
+import type { HeatSnapshot, SnapshotRow } from '../../shared/schemas/results.js';
 
 describe('FinishLynx routes and results exports', () => {
   let t: TestApp;
@@ -40,9 +41,9 @@ describe('FinishLynx routes and results exports', () => {
     audit: await t.db.sql`SELECT action FROM audit_log WHERE entity_type = 'heat' AND entity_id = ${String(heatId)} ORDER BY id`,
     imports: await t.db.sql`SELECT content_hash, idempotency_key FROM lynx_imports WHERE heat_id = ${heatId} ORDER BY id`,
   });
-  const snapshot = async (heatId: number) => (await t.app.inject({ url: `/api/heats/${heatId}` })).json();
+  const snapshot = async (heatId: number) => (await t.app.inject({ url: `/api/heats/${heatId}` })).json<HeatSnapshot>();
   const finishOf = (f: HeatFixture, heat: number, times: (number | string)[]) => Object.fromEntries(f.lanes[heat]!.map((l, i) => [l.bib, times[i]!]));
-  const race = (f: HeatFixture, round: number, heat = 1) => ({ eventNumber: f.eventNumber, round, heat });
+  const race = (f: { eventNumber: number }, round: number, heat = 1) => ({ eventNumber: f.eventNumber, round, heat });
 
   // createHeats does not say the event number: read it once per fixture.
   const heats = async (opts: Parameters<typeof createHeats>[1]) => {
@@ -128,7 +129,7 @@ describe('FinishLynx routes and results exports', () => {
       const snap = await snapshot(heatId);
       expect(snap.version).toBe(res.json().version);
       expect(snap.windMps).toBe(2.1); // +2.03 rounds up: wind-assisted
-      expect(snap.rows.map((r: any) => [r.place, r.lane, r.time, r.status, r.dqRule, r.flags])).toEqual([
+      expect(snap.rows.map((r) => [r.place, r.lane, r.time, r.status, r.dqRule, r.flags])).toEqual([
         [1, 4, '10.05', 'OK', null, ['w']],
         [2, 3, '10.05', 'OK', null, ['w']],
         [3, 2, '10.11', 'OK', null, ['w', 'FS']],
@@ -159,11 +160,11 @@ describe('FinishLynx routes and results exports', () => {
       const corrected = await upload(`/api/heats/${heatId}/lif`, b);
       expect(corrected.json()).toMatchObject({ replay: false });
       expect(corrected.json().version).toBeGreaterThan(first.json().version);
-      expect((await snapshot(heatId)).rows.map((r: any) => r.lane)).toEqual([2, 1, 3]);
+      expect((await snapshot(heatId)).rows.map((r) => r.lane)).toEqual([2, 1, 3]);
 
       const back = await upload(`/api/heats/${heatId}/lif`, a);
       expect(back.json()).toMatchObject({ replay: false });
-      expect((await snapshot(heatId)).rows.map((r: any) => r.lane)).toEqual([3, 2, 1]);
+      expect((await snapshot(heatId)).rows.map((r) => r.lane)).toEqual([3, 2, 1]);
       const state = await heatState(heatId);
       expect(state.audit.map((r) => r.action)).toEqual(['results.submit', 'results.correct', 'results.correct']);
       expect(state.imports).toHaveLength(3);
@@ -268,7 +269,8 @@ describe('FinishLynx routes and results exports', () => {
       const body = json.json();
       expect(body.event).toMatchObject({ id: f.eventId, eventNumber: f.eventNumber });
       const snap = await snapshot(heatId);
-      expect(body.heats[0].rows.map((r: any) => ({ ...r, firstName: undefined, lastName: undefined }))).toEqual(snap.rows.map((r: any) => ({ ...r, firstName: undefined, lastName: undefined })));
+      const withoutNames = ({ firstName: _f, lastName: _l, ...r }: SnapshotRow & { firstName?: string; lastName?: string }) => r;
+      expect(body.heats[0].rows.map(withoutNames)).toEqual(snap.rows.map(withoutNames));
       expect(body.heats[0].rows[1]).toMatchObject({ lastName: '<script>alert("x")</script>', firstName: 'Ólafur', time: '10.53' });
 
       const csv = await t.app.inject({ url: `/api/events/${f.eventId}/results.csv` });
@@ -299,7 +301,7 @@ describe('FinishLynx routes and results exports', () => {
       const meetCsv = parseCsv((await t.app.inject({ url: `/api/meets/${f.meetId}/results.csv` })).body);
       expect(meetCsv).toHaveLength(1 + 3 + 1);
       const meetJson = (await t.app.inject({ url: `/api/meets/${f.meetId}/results.json` })).json();
-      expect(meetJson.events.map((e: any) => [e.event.id, e.heats.length])).toEqual([[f.eventId, 1], [second.eventId, 1]]);
+      expect(meetJson.events.map((e: { event: { id: number }; heats: unknown[] }) => [e.event.id, e.heats.length])).toEqual([[f.eventId, 1], [second.eventId, 1]]);
 
       for (const url of [`/api/events/999999/results.json`, `/api/events/999999/results.csv`, `/api/events/999999/results.html`, `/api/meets/999999/results.csv`, `/api/meets/999999/results.json`]) {
         expect((await t.app.inject({ url })).statusCode, url).toBe(404);

@@ -11,10 +11,10 @@
 // frames and polling POSTs) is recorded to prove each idempotency key went out once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { bearer, startTestApp, type TestApp } from '../helpers/app.js';
 import { chromiumAvailable, launchBrowser, screenshot } from '../helpers/browser.js';
 import { createHeats, type HeatFixture } from '../helpers/fixtures.js';
-import { badgeCount, expectCleanPage, openConsole, signIn } from './console-support.js';
+import { badgeCount, expectCleanPage, fillSignIn, openConsole, signIn } from './console-support.js';
 
 const OUTBOX_KEY = 'athsys.console.outbox.v1';
 
@@ -24,7 +24,7 @@ describe.skipIf(!chromiumAvailable())('console offline queue', () => {
   let fx: HeatFixture;
   beforeAll(async () => {
     t = await startTestApp();
-    fx = await createHeats(t.db.sql, { lanes: 6 });
+    fx = await createHeats(t.db.sql, { lanes: 6, heats: 2 });
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -114,6 +114,43 @@ describe.skipIf(!chromiumAvailable())('console offline queue', () => {
     expect(await badgeCount(page)).toBe(0);
     expect(sent.filter((f) => f.includes('result:submit'))).toHaveLength(3);
     expect(await resultCount()).toBe(3);
+    expectCleanPage(seen);
+    await context.close();
+  });
+
+  it('keeps the queue when the session ends, shows the sign-in, and sends it after signing in again', async () => {
+    const { page, context, seen } = await openConsole(browser);
+    const heatId = fx.heatIds[1]!;
+    const results = async () => t.db.sql<{ time_ms: number }[]>`SELECT time_ms FROM results WHERE heat_id = ${heatId}`;
+    await signIn(page, t.url, 'starter', `/console/starter/${heatId}`);
+    await expect.poll(() => page.getByTestId('connection').innerText()).toBe('Connected');
+
+    await context.setOffline(true);
+    await expect.poll(() => page.getByTestId('connection').innerText()).toMatch(/^Offline/);
+    await page.getByLabel('Lane or bib').fill('4');
+    await page.getByLabel('Lane or bib').press('Enter');
+    await page.getByLabel('Time or status', { exact: true }).fill('10.99');
+    await page.getByLabel('Time or status', { exact: true }).press('Enter');
+    await expect.poll(() => badgeCount(page)).toBe(1);
+
+    // The session ends on the hub (as an idle expiry or a revocation would) while the tablet is offline.
+    const cookie = (await context.cookies()).find((c) => c.name === 'athsys_session');
+    expect(cookie).toBeDefined();
+    const logout = await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: bearer(cookie!.value) });
+    expect(logout.statusCode).toBe(200);
+
+    await context.setOffline(false);
+    await expect.poll(() => page.getByText('Your session has ended').count()).toBe(1);
+    expect(await page.getByText('1 entry is kept in this browser').count()).toBe(1);
+    expect(await badgeCount(page)).toBe(1);
+    expect(await results()).toEqual([]);
+    await screenshot(page, 'console-session-expired');
+
+    await fillSignIn(page, 'starter');
+    await expect.poll(() => badgeCount(page), { timeout: 30_000 }).toBe(0);
+    await expect.poll(results).toEqual([{ time_ms: 10990 }]);
+    expect(page.url()).toBe(`${t.url}/console/starter/${heatId}`);
+    await expect.poll(() => page.locator('tr[data-lane="4"] [data-testid="row-state"]').getAttribute('data-state')).toBe('saved');
     expectCleanPage(seen);
     await context.close();
   });

@@ -17,7 +17,10 @@ export type ConsoleState = 'off' | 'connecting' | 'online' | 'offline' | 'refuse
 
 const ACK_TIMEOUT_MS = 15_000;
 const RETRY_MS = 3_000;
-const OPTS = { reconnectionDelay: 500, reconnectionDelayMax: 5_000, timeout: 10_000, autoConnect: false } as const;
+// One engine connection per namespace (no multiplexing): the hub authenticates /console from the
+// cookie of the connection's first HTTP request, so after a new sign-in the /console connection must
+// open a new engine connection, not reuse one that /live keeps open with the old cookie.
+const OPTS = { reconnectionDelay: 500, reconnectionDelayMax: 5_000, timeout: 10_000, autoConnect: false, multiplex: false } as const;
 
 type HeatListener = (snapshot: HeatSnapshot) => void;
 

@@ -106,9 +106,13 @@ export class LynxBridge extends EventEmitter<{ fate: [FileFate]; 'start-list': [
   private watcher: FSWatcher | undefined;
   private timers = new Set<NodeJS.Timeout>();
   private stopped = true;
+  /** The journal was read: only then may it be written (a journal that could not be read is left alone). */
+  private loaded = false;
   /** Last seen size and time per file, to read a file only when it changed. */
   private seen = new Map<string, string>();
   private checking = new Set<string>();
+  /** Checks under way, awaited by stop() so that no file is queued after it. */
+  private checks = new Set<Promise<void>>();
   private draining: Promise<void> | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private backoffMs: number;
@@ -142,10 +146,14 @@ export class LynxBridge extends EventEmitter<{ fate: [FileFate]; 'start-list': [
   }
 
   async start(): Promise<void> {
-    this.stopped = false;
     await this.loadJournal();
+    this.loaded = true;
+    this.stopped = false;
     this.meetId = this.opts.meetId ?? this.journal.meetId;
-    for (const q of this.journal.queue) this.log(`queued ${q.name}: left from the last run, sending`);
+    for (const q of this.journal.queue) {
+      this.announced.add(`${q.name}:${q.hash}`);
+      this.log(`queued ${q.name}: left from the last run, sending`);
+    }
     this.startWatcher();
     if (this.o.startLists) this.every(this.o.startListPollMs, () => this.refreshStartLists());
     this.every(this.o.rescanMs, () => this.rescan());
@@ -160,8 +168,8 @@ export class LynxBridge extends EventEmitter<{ fate: [FileFate]; 'start-list': [
     this.timers.clear();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     for (const ctl of this.requests) ctl.abort(new Error('the bridge is stopping'));
-    await this.draining;
-    await this.save();
+    await Promise.all([this.draining, ...this.checks]);
+    if (this.loaded) await this.save();
   }
 
   /** Files queued for the hub, oldest first. */
@@ -254,7 +262,13 @@ export class LynxBridge extends EventEmitter<{ fate: [FileFate]; 'start-list': [
   }
 
   /** Reads a file that changed and has settled; queues its content when the hub has not had it. */
-  private async check(name: string): Promise<void> {
+  private check(name: string): Promise<void> {
+    const p = this.checkFile(name);
+    this.checks.add(p);
+    return p.finally(() => this.checks.delete(p));
+  }
+
+  private async checkFile(name: string): Promise<void> {
     if (this.stopped || this.checking.has(name)) return;
     this.checking.add(name);
     try {
@@ -265,7 +279,7 @@ export class LynxBridge extends EventEmitter<{ fate: [FileFate]; 'start-list': [
       if (this.seen.get(name) === mark) return;
       await new Promise((r) => setTimeout(r, this.o.settleMs));
       const after = await stat(file).catch(() => undefined);
-      if (!after || `${after.size}:${after.mtimeMs}` !== mark) return; // still being written: the next event or scan comes back
+      if (this.stopped || !after || `${after.size}:${after.mtimeMs}` !== mark) return; // still being written: the next event or scan comes back
       const bytes = await readFile(file);
       this.seen.set(name, mark);
       const hash = sha256(bytes);
@@ -351,8 +365,9 @@ export class LynxBridge extends EventEmitter<{ fate: [FileFate]; 'start-list': [
     const res = await this.request(`/api/meets/${meetId}/lif`, { method: 'POST', headers, body: Buffer.from(item.data, 'base64') });
     const body = (await res.json().catch(() => ({}))) as Partial<LifReply> & { error?: { code?: string; message?: string } };
     if (res.ok) {
+      if (typeof body.heatId !== 'number' || typeof body.version !== 'number') throw new Retryable(`unexpected answer from the hub (${res.status}): is --hub the AthSys hub?`);
       if (body.replay) this.stats.replays++;
-      return { heatId: body.heatId!, version: body.version!, replay: body.replay ?? false };
+      return { heatId: body.heatId, version: body.version, replay: body.replay ?? false };
     }
     const why = body.error?.message ?? res.statusText;
     if (res.status === 401 || res.status === 403) throw new Retryable(`the hub refused the token (${res.status}: ${why}): restart the bridge with a valid --token`);

@@ -38,6 +38,11 @@ interface Row {
 
 const idem = () => ({ 'idempotency-key': uniq('matrix-key') });
 const freshAthleteCsv = () => `firstName,lastName,country,gender\nMatrix,${uniq('Csv')},KEN,M\n`;
+/** A FinishLynx results file for the matrix heat (a final: round 3, heat 1; its entry wears PM1). */
+const lifRequest = async (c: Ctx, url: string): Promise<Request> => {
+  const { eventNumber } = (await c.b.ok('GET', `/api/events/${c.ids.event}`)) as { eventNumber: number };
+  return { url, body: `${eventNumber},3,1,Matrix,NWI\r\n1,PM1,4,Matrix,Runner,KEN,10.01\r\n`, headers: { 'content-type': 'text/plain' } };
+};
 
 // prettier-ignore
 const MATRIX: Row[] = [
@@ -86,6 +91,16 @@ const MATRIX: Row[] = [
   { route: 'GET /api/meets/:id/standings',    request: (c) => ({ url: `/api/meets/${c.ids.meet}/standings` }),            expect: [OK, OK, OK, OK, OK, OK, OK, OK] },
   { route: 'PUT /api/events/:id/rounds/:round/rule', request: (c) => ({ url: `/api/events/${c.ids.event}/rounds/heat/rule`, body: { byPlace: 2, byTime: 2 } }), expect: [OK, OK, NO, NO, NO, NO, NO, AUTH] },
   { route: 'POST /api/events/:id/rounds/:round/advance', request: (c) => ({ url: `/api/events/${c.ids.event}/rounds/heat/advance`, body: { toRound: 'final', heatCount: 1 } }), expect: [DOMAIN, DOMAIN, NO, NO, NO, NO, NO, AUTH] },
+  // FinishLynx exchange: start lists for timing and registrars; LIF imports for whoever enters results
+  { route: 'GET /api/meets/:id/lynx/:file',   request: (c) => ({ url: `/api/meets/${c.ids.meet}/lynx/evt` }),             expect: [OK, OK, NO, OK, NO, NO, NO, AUTH] },
+  { route: 'POST /api/heats/:id/lif',         request: (c) => lifRequest(c, `/api/heats/${c.ids.heat}/lif`),              expect: [OK, OK, NO, OK, NO, NO, NO, AUTH] },
+  { route: 'POST /api/meets/:id/lif',         request: (c) => lifRequest(c, `/api/meets/${c.ids.meet}/lif`),              expect: [OK, OK, NO, OK, NO, NO, NO, AUTH] },
+  // Results exports: public
+  { route: 'GET /api/events/:id/results.json', request: (c) => ({ url: `/api/events/${c.ids.event}/results.json` }),      expect: [OK, OK, OK, OK, OK, OK, OK, OK] },
+  { route: 'GET /api/events/:id/results.csv', request: (c) => ({ url: `/api/events/${c.ids.event}/results.csv` }),        expect: [OK, OK, OK, OK, OK, OK, OK, OK] },
+  { route: 'GET /api/events/:id/results.html', request: (c) => ({ url: `/api/events/${c.ids.event}/results.html` }),      expect: [OK, OK, OK, OK, OK, OK, OK, OK] },
+  { route: 'GET /api/meets/:id/results.json', request: (c) => ({ url: `/api/meets/${c.ids.meet}/results.json` }),         expect: [OK, OK, OK, OK, OK, OK, OK, OK] },
+  { route: 'GET /api/meets/:id/results.csv',  request: (c) => ({ url: `/api/meets/${c.ids.meet}/results.csv` }),          expect: [OK, OK, OK, OK, OK, OK, OK, OK] },
 ];
 
 /** Documented routes whose rows their owners have still to add. Move each into MATRIX. */

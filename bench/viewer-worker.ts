@@ -1,0 +1,117 @@
+// A client process holding many spectator sockets (WebSocket transport), driven over IPC by the
+// benchmark. Each socket subscribes to one heat and records, per heat:update, its version and the
+// wall-clock time of receipt; latencies are computed here against the send times the console took.
+import { io, type Socket } from 'socket.io-client';
+import { now, pool } from './lib/util.js';
+
+interface Viewer {
+  socket: Socket;
+  /** Flat pairs: version, receipt time. */
+  got: number[];
+  maxVersion: number;
+  lost: boolean;
+}
+
+type Msg =
+  | { type: 'connect'; targets: { url: string; count: number }[]; heatId: number; parallel: number }
+  | { type: 'reset' }
+  | { type: 'status'; version: number }
+  | { type: 'collect'; versions: number[]; sentAt: number[] }
+  | { type: 'disconnect' }
+  | { type: 'exit' };
+
+let viewers: Viewer[] = [];
+let payloadBytes = 0;
+
+const reply = (m: Record<string, unknown>): void => void process.send!(m);
+
+function openViewer(url: string, heatId: number): Promise<Viewer> {
+  return new Promise((resolve, reject) => {
+    const socket = io(`${url}/live`, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: 120_000 });
+    const v: Viewer = { socket, got: [], maxVersion: 0, lost: false };
+    socket.on('heat:update', (snap: { version: number }) => {
+      v.got.push(snap.version, now());
+      if (snap.version > v.maxVersion) v.maxVersion = snap.version;
+      if (!payloadBytes) payloadBytes = Buffer.byteLength(JSON.stringify(snap));
+    });
+    socket.once('connect_error', (err) => reject(err));
+    socket.once('connect', () => {
+      socket.once('disconnect', () => (v.lost = true));
+      socket.timeout(120_000).emit('subscribe', { heatId }, (err: Error | null, res: { ok: boolean; error?: { message: string } }) => {
+        if (err) return reject(err);
+        if (!res.ok) return reject(new Error(`subscribe refused: ${res.error?.message}`));
+        resolve(v);
+      });
+    });
+  });
+}
+
+async function handle(msg: Msg): Promise<void> {
+  switch (msg.type) {
+    case 'connect': {
+      const t0 = now();
+      // Round-robin over the targets, so that every hub gets its share at the same pace.
+      const interleaved = interleave(msg.targets.map((t) => Array.from({ length: t.count }, () => t.url)));
+      let failed = 0;
+      let firstError: string | undefined;
+      await pool(interleaved, msg.parallel, async (url) => {
+        try {
+          viewers.push(await openViewer(url, msg.heatId));
+        } catch (err) {
+          failed++;
+          firstError ??= (err as Error).message;
+        }
+      });
+      return reply({ type: 'connect', connected: viewers.length, failed, firstError, ms: now() - t0 });
+    }
+    case 'reset':
+      for (const v of viewers) v.got = [];
+      payloadBytes = 0;
+      return reply({ type: 'reset' });
+    case 'status':
+      return reply({ type: 'status', reached: viewers.filter((v) => v.maxVersion >= msg.version).length, lost: viewers.filter((v) => v.lost).length, total: viewers.length });
+    case 'collect': {
+      // Per viewer and per measured version v: latency = first receipt of a snapshot with version >= v
+      // minus the send time of v (a coalesced update still shows v's result). `exact` counts v itself.
+      const { versions, sentAt } = msg;
+      const wanted = new Set(versions);
+      const latencies: number[] = [];
+      let delivered = 0;
+      let exact = 0;
+      for (const v of viewers) {
+        let next = 0;
+        for (let i = 0; i < v.got.length; i += 2) {
+          const version = v.got[i]!;
+          const t = v.got[i + 1]!;
+          if (wanted.has(version)) exact++;
+          while (next < versions.length && versions[next]! <= version) {
+            latencies.push(t - sentAt[next]!);
+            next++;
+          }
+        }
+        delivered += next;
+      }
+      return reply({
+        type: 'collect', latencies: Float64Array.from(latencies), expected: versions.length * viewers.length, delivered, exact,
+        lost: viewers.filter((v) => v.lost).length, payloadBytes,
+      });
+    }
+    case 'disconnect':
+      for (const v of viewers) v.socket.disconnect();
+      viewers = [];
+      return reply({ type: 'disconnect' });
+    case 'exit':
+      process.exit(0);
+  }
+}
+
+function interleave<T>(lists: T[][]): T[] {
+  const out: T[] = [];
+  for (let i = 0; out.length < lists.reduce((n, l) => n + l.length, 0); i++) for (const l of lists) if (i < l.length) out.push(l[i]!);
+  return out;
+}
+
+process.on('message', (msg: Msg) => {
+  handle(msg).catch((err: unknown) => reply({ type: 'error', error: err instanceof Error ? err.stack : String(err) }));
+});
+process.on('disconnect', () => process.exit(0));

@@ -47,7 +47,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     },
     async stop() {
       await nginx.stop();
-      await Promise.all(hubs.map((h) => h?.stop('SIGTERM')));
+      await Promise.all(hubs.flatMap((h) => (h ? [h.stop('SIGTERM')] : [])));
     },
   };
 }

@@ -24,7 +24,7 @@ describe.skipIf(!chromiumAvailable())('console offline queue', () => {
   let fx: HeatFixture;
   beforeAll(async () => {
     t = await startTestApp();
-    fx = await createHeats(t.db.sql, { lanes: 6, heats: 2 });
+    fx = await createHeats(t.db.sql, { lanes: 6, heats: 3 });
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -151,6 +151,48 @@ describe.skipIf(!chromiumAvailable())('console offline queue', () => {
     await expect.poll(results).toEqual([{ time_ms: 10990 }]);
     expect(page.url()).toBe(`${t.url}/console/starter/${heatId}`);
     await expect.poll(() => page.locator('tr[data-lane="4"] [data-testid="row-state"]').getAttribute('data-state')).toBe('saved');
+    expectCleanPage(seen);
+    await context.close();
+  });
+
+  it('keeps a submission the hub refuses visible, over a reload, until it is dismissed', async () => {
+    const { page, context, seen } = await openConsole(browser);
+    const heatId = fx.heatIds[2]!;
+    await signIn(page, t.url, 'starter', `/console/starter/${heatId}`);
+    await expect.poll(() => page.getByTestId('connection').innerText()).toBe('Connected');
+
+    await context.setOffline(true);
+    await expect.poll(() => page.getByTestId('connection').innerText()).toMatch(/^Offline/);
+    await page.getByLabel('Lane or bib').fill('2');
+    await page.getByLabel('Lane or bib').press('Enter');
+    await page.getByLabel('Time or status', { exact: true }).fill('11.02');
+    await page.getByLabel('Time or status', { exact: true }).press('Enter');
+    await expect.poll(() => badgeCount(page)).toBe(1);
+
+    // Meanwhile another official closes the heat.
+    const closed = await t.app.inject({
+      method: 'POST', url: `/api/heats/${heatId}/status`,
+      headers: { ...bearer(await t.login('chief_registrar')), 'idempotency-key': 'close-heat-0001' }, payload: { status: 'official' },
+    });
+    expect(closed.statusCode).toBe(200);
+
+    await context.setOffline(false);
+    const state = page.locator('tr[data-lane="2"] [data-testid="row-state"]');
+    await expect.poll(() => state.getAttribute('data-state')).toBe('refused');
+    expect(await state.innerText()).toContain('this heat is official: a chief registrar must reopen it first');
+    await expect.poll(() => badgeCount(page)).toBe(0);
+    expect(await page.getByTestId('outbox-badge').getAttribute('data-refused')).toBe('1');
+
+    // Still there after a reload; the queue page lists it with the hub's message until dismissed.
+    await page.reload();
+    await expect.poll(() => page.getByTestId('outbox-badge').getAttribute('data-refused')).toBe('1');
+    await page.getByTestId('outbox-badge').click();
+    const refusedItem = page.getByRole('region', { name: /Refused by the hub/ }).getByRole('listitem');
+    await expect.poll(() => refusedItem.innerText()).toMatch(/lane 2 \(bib \d+\) 11\.020[\s\S]*refused: this heat is official/);
+    await refusedItem.getByRole('button', { name: 'Dismiss' }).click();
+    await expect.poll(() => page.getByTestId('outbox-badge').getAttribute('data-refused')).toBe('0');
+    expect(await page.evaluate((k) => localStorage.getItem(k), OUTBOX_KEY)).toBeNull();
+    expect((await t.db.sql`SELECT 1 FROM results WHERE heat_id = ${heatId}`).length).toBe(0);
     expectCleanPage(seen);
     await context.close();
   });

@@ -81,4 +81,52 @@ describe.skipIf(!chromiumAvailable())('console permissions', () => {
     expectCleanPage(seen);
     await context.close();
   });
+
+  it('lets an admin create a user, change their role, reset their password, suspend them, and read it all in the audit log', async () => {
+    const { page, context, seen } = await openConsole(browser);
+    await signIn(page, t.url, 'admin');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
+    await page.getByRole('button', { name: 'New user' }).click();
+    await page.locator('#user-name').fill('Gun Starter');
+    await page.locator('#user-email').fill('gun@test.local');
+    await page.locator('#user-password').fill('short');
+    await page.locator('#user-role').selectOption('viewer');
+    await page.getByRole('button', { name: 'Create user' }).click();
+    // The hub's refusal lands beside the password field.
+    await expect.poll(() => page.locator('#user-password-error').textContent()).toMatch(/at least 10 characters/);
+    await page.locator('#user-password').fill('a-long-enough-password');
+    await page.getByRole('button', { name: 'Create user' }).click();
+    const row = page.locator('tr', { hasText: 'gun@test.local' });
+    await row.waitFor();
+    const user = async () => (await t.db.sql<[{ id: number; role: string; status: string }?]>`SELECT id, role, status FROM users WHERE email = 'gun@test.local'`)[0];
+    expect(await user()).toMatchObject({ role: 'viewer', status: 'active' });
+
+    await row.getByLabel('Role of gun@test.local').selectOption('starter');
+    await row.getByRole('button', { name: 'Save role' }).click();
+    await expect.poll(async () => (await user())?.role).toBe('starter');
+    await row.getByRole('button', { name: 'Reset password' }).click();
+    await row.getByLabel('New password for gun@test.local').fill('another-long-password');
+    await row.getByRole('button', { name: 'Set' }).click();
+    await expect.poll(() => page.getByText('New password set for gun@test.local').count()).toBe(1);
+    const login = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'gun@test.local', password: 'another-long-password' } });
+    expect(login.statusCode).toBe(200);
+    await row.getByRole('button', { name: 'Suspend' }).click();
+    await expect.poll(async () => (await user())?.status).toBe('suspended');
+    await row.getByRole('button', { name: 'Reactivate' }).waitFor();
+
+    // The audit log, filtered to this user's record.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
+    await page.getByLabel('Entity type').selectOption('user');
+    await page.getByLabel('Entity id').fill(String((await user())!.id));
+    await page.getByLabel('Action').fill('user.update');
+    await page.getByRole('button', { name: 'Filter', exact: true }).click();
+    const audit = page.getByTestId('audit').locator('tbody tr');
+    await expect.poll(() => audit.count()).toBe(3);
+    expect(await audit.allInnerTexts()).toEqual(Array(3).fill(expect.stringMatching(/admin@test\.local[\s\S]*user\.update\s+user \d+/)));
+    await audit.first().getByRole('button', { name: 'Show details' }).click();
+    expect(await audit.first().locator('pre').innerText()).toContain('"status": "suspended"');
+    await screenshot(page, 'console-admin-audit');
+    expectCleanPage(seen);
+    await context.close();
+  });
 });

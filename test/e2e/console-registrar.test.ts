@@ -21,6 +21,9 @@ describe.skipIf(!chromiumAvailable())('console registrar screens', () => {
     await t?.close();
   });
 
+  const entryId = async (bib: string) =>
+    (await t.db.sql<[{ id: number }]>`
+      SELECT e.id FROM entries e JOIN meet_athletes ma ON ma.meet_id = e.meet_id AND ma.athlete_id = e.athlete_id WHERE ma.bib = ${bib}`)[0].id;
   const go = (page: Page, label: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click();
 
   it('creates an athlete, enters them with a bib, seeds heats and checks them in', async () => {
@@ -117,6 +120,21 @@ describe.skipIf(!chromiumAvailable())('console registrar screens', () => {
     await expect.poll(() => page.locator('section[data-heat] tbody tr').count()).toBe(3);
     const lanes = await t.db.sql<{ lane: number }[]>`SELECT hl.lane FROM heat_lanes hl JOIN heats h ON h.id = hl.heat_id WHERE h.event_id = ${event.id} ORDER BY hl.lane`;
     expect(lanes).toHaveLength(3);
+    // Typed lane assignments replace the draw: bibs 101, 102, 103 in lanes 4, 5, 6.
+    await page.getByRole('button', { name: 'Edit the lanes of final heat 1' }).click();
+    await page.getByLabel("Lane for Ólafía O'Neil (101)").fill('4');
+    await page.getByLabel('Lane for Faith Kipyegon (102)').fill('5');
+    await page.getByLabel('Lane for Shelly-Ann Fraser (103)').fill('5');
+    await page.getByRole('button', { name: 'Save lanes' }).click();
+    const fraserEntry = await entryId('103');
+    await expect.poll(() => page.locator(`#lane-${fraserEntry}-error`).textContent()).toBe('lane 5 is taken twice');
+    await page.getByLabel('Lane for Shelly-Ann Fraser (103)').fill('6');
+    await page.getByRole('button', { name: 'Save lanes' }).click();
+    const byBib = async () => t.db.sql<{ bib: string; lane: number }[]>`
+      SELECT ma.bib, hl.lane FROM heat_lanes hl JOIN entries e ON e.id = hl.entry_id
+      JOIN meet_athletes ma ON ma.meet_id = e.meet_id AND ma.athlete_id = e.athlete_id WHERE e.event_id = ${event.id} ORDER BY hl.lane`;
+    await expect.poll(byBib).toEqual([{ bib: '101', lane: 4 }, { bib: '102', lane: 5 }, { bib: '103', lane: 6 }]);
+    await expect.poll(() => page.locator('section[data-heat] tbody tr').first().innerText()).toMatch(/^4\s+101/);
     await screenshot(page, 'console-registrar-heats');
 
     // Call room: two report, the third becomes DNS in one action (through the results ingest path).

@@ -6,7 +6,7 @@
 import type { Ack } from '../../../shared/schemas/common.js';
 import type { HeatStatusSubmit, ResultSubmit } from '../../../shared/schemas/results.js';
 import { newIdempotencyKey } from './ids.js';
-import { loadOutbox, saveOutbox, type OutboxError, type OutboxItem } from './outbox-storage.js';
+import { loadOutbox, saveOutbox, STORAGE_KEY, type OutboxError, type OutboxItem } from './outbox-storage.js';
 
 export type { OutboxItem } from './outbox-storage.js';
 
@@ -49,6 +49,7 @@ export class Outbox {
   constructor(private readonly storage: Storage = localStorage) {
     this.items = loadOutbox(storage);
     this.lastSeq = Math.max(0, ...this.items.map((i) => i.seq));
+    window.addEventListener('storage', this.syncFromStorage);
   }
 
   /** Items waiting to be sent (all users). */
@@ -63,11 +64,6 @@ export class Outbox {
   /** What the badge shows: results and heat changes not yet saved by the hub. */
   get count(): number {
     return this.waiting.reduce((n, i) => n + (i.kind === 'results' ? i.payload.results.length : 1), 0);
-  }
-
-  /** Waiting items entered by someone other than the signed-in user: held until they sign in. */
-  get held(): OutboxItem[] {
-    return this.waiting.filter((i) => this.owner === null || i.userId !== this.owner.id);
   }
 
   attach(transport: OutboxTransport): void {
@@ -91,18 +87,39 @@ export class Outbox {
     this.unauthorized = handler;
   }
 
-  private persist(items: OutboxItem[]): void {
-    this.items = items;
+  /**
+   * Every change is read-modify-write on the stored queue, so that two tabs of the console never
+   * overwrite each other's entries (the `storage` event keeps each tab's view current). If the
+   * browser refuses to store, the page's memory is the queue until storing works again.
+   */
+  private change(fn: (items: OutboxItem[]) => OutboxItem[]): void {
+    let base = this.items;
+    if (!this.storageProblem) {
+      try {
+        base = loadOutbox(this.storage);
+      } catch {
+        // unreadable storage: keep working from memory
+      }
+    }
+    const next = fn(base);
+    this.items = next;
     try {
-      saveOutbox(items, this.storage);
+      saveOutbox(next, this.storage);
       this.storageProblem = null;
     } catch (err) {
       this.storageProblem = `this browser would not store the queue (${err instanceof Error ? err.message : String(err)}): do not reload until the badge is clear`;
     }
   }
 
+  /** Another tab changed the stored queue. */
+  private syncFromStorage = (e: StorageEvent): void => {
+    if (e.key !== STORAGE_KEY || this.storageProblem) return;
+    this.items = loadOutbox(this.storage);
+    void this.flush();
+  };
+
   private add(item: OutboxItem): OutboxItem {
-    this.persist([...this.items, item]); // stored first ...
+    this.change((items) => [...items, item]); // stored first ...
     void this.flush(); // ... then sent
     return item;
   }
@@ -127,7 +144,7 @@ export class Outbox {
   }
 
   dismiss(key: string): void {
-    this.persist(this.items.filter((i) => i.key !== key || i.state !== 'refused'));
+    this.change((items) => items.filter((i) => i.key !== key || i.state !== 'refused'));
   }
 
   /** The newest known state of one row of a heat. */
@@ -149,7 +166,7 @@ export class Outbox {
   }
 
   private update(key: string, patch: Partial<Pick<OutboxItem, 'state' | 'error' | 'lastError'>>): void {
-    this.persist(this.items.map((i) => (i.key === key ? { ...i, ...patch } : i)));
+    this.change((items) => items.map((i) => (i.key === key ? { ...i, ...patch } : i)));
   }
 
   private scheduleRetry(): void {
@@ -201,7 +218,7 @@ export class Outbox {
   }
 
   private acknowledged(item: OutboxItem, version: number): void {
-    this.persist(this.items.filter((i) => i.key !== item.key));
+    this.change((items) => items.filter((i) => i.key !== item.key));
     if (item.entryIds.length) {
       const saved = { ...this.saved };
       for (const id of item.entryIds) saved[`${item.heatId}:${id}`] = { version, seq: item.seq };
@@ -213,7 +230,7 @@ export class Outbox {
   reset(): void {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
-    this.persist([]);
+    this.change(() => []);
     this.saved = {};
     this.owner = null;
     this.inFlight = null;

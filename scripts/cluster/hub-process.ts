@@ -57,7 +57,7 @@ export async function startHub(env: Record<string, string>, opts: { port?: numbe
   return hub;
 }
 
-export async function waitReady(hub: HubProcess, timeoutMs = 30_000): Promise<void> {
+export async function waitReady(hub: HubProcess, timeoutMs = 90_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     if (hub.child.exitCode !== null) throw new Error(`hub exited with ${hub.child.exitCode}:\n${hub.output()}`);

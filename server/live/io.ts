@@ -68,6 +68,35 @@ export function attachLive(app: FastifyInstance, deps: LiveDeps): LiveEmitter & 
     for (const c of adapterClients) c.on('error', (err: Error) => app.log.warn({ err: err.message }, 'redis adapter connection error'));
     // The channel prefix follows the key prefix, so hubs sharing a Redis for different databases stay apart.
     io.adapter(createAdapter(pub, sub, { key: `socket.io${deps.redis.options.keyPrefix ?? ''}` }));
+    // Broadcasts other processes made while this one's link to Redis was down never arrive here: once it
+    // is back, every local viewer gets fresh snapshots from PostgreSQL (clients keep the newest version).
+    let linkLost = false;
+    sub.on('close', () => (linkLost = true));
+    sub.on('ready', () => {
+      if (!linkLost) return;
+      linkLost = false;
+      void resyncUntilDone();
+    });
+  }
+  let closing = false;
+  let resyncing = false;
+  /** PostgreSQL may be down too when Redis comes back: try again, backing off, until it answers. */
+  async function resyncUntilDone(): Promise<void> {
+    if (resyncing) return;
+    resyncing = true;
+    try {
+      for (let attempt = 0; !closing; attempt++) {
+        try {
+          await resyncLocalViewers();
+          return;
+        } catch (err) {
+          app.log.warn({ err, attempt }, 'refreshing viewers after a Redis outage failed; retrying');
+          await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** attempt, 5000)).unref());
+        }
+      }
+    } finally {
+      resyncing = false;
+    }
   }
 
   const toAck = (err: unknown): Ack<never> => {
@@ -101,6 +130,28 @@ export function attachLive(app: FastifyInstance, deps: LiveDeps): LiveEmitter & 
       if (typeof ack === 'function') ack({ ok: true, data: { now: Date.now(), node: NODE_ID } });
     });
   });
+
+  /** Sends this process's viewers the current snapshot of every heat (and standings) they follow. */
+  async function resyncLocalViewers(): Promise<void> {
+    const heatIds = new Set<number>();
+    const meetIds: number[] = [];
+    for (const room of [...live.adapter.rooms.keys()]) {
+      const m = /^(heat|event|meet):(\d+)$/.exec(room);
+      if (!m) continue;
+      const id = Number(m[2]);
+      if (m[1] === 'heat') heatIds.add(id);
+      else if (m[1] === 'event') for (const h of await eventHeatIds(deps.sql, id)) heatIds.add(h);
+      else {
+        meetIds.push(id);
+        for (const h of await meetHeatSummaries(deps.sql, id)) heatIds.add(h.heatId);
+      }
+    }
+    for (const id of heatIds) {
+      const snap = await loadSnapshot(deps.sql, id);
+      if (snap) live.local.to([liveRooms.heat(id), liveRooms.event(snap.eventId), liveRooms.meet(snap.meetId)]).emit('heat:update', snap);
+    }
+    for (const meetId of meetIds) live.local.to(liveRooms.meet(meetId)).emit('standings:update', await standingsOf(deps.sql, deps.leaderboards, meetId));
+  }
 
   const consoleNs: Namespace<ConsoleClientToServer, ConsoleServerToClient> = io.of('/console');
   /** Writes being processed: shutdown lets them commit (their clients retry if the ack is lost). */
@@ -164,6 +215,7 @@ export function attachLive(app: FastifyInstance, deps: LiveDeps): LiveEmitter & 
       // Closing the engine ends every transport without a "server disconnect" packet: clients see a
       // lost connection and reconnect by themselves (elsewhere, behind a load balancer).
       // (io.close() would also close the HTTP server, which Fastify closes itself.)
+      closing = true;
       io.engine.close();
       await Promise.allSettled([...inFlight]);
       await Promise.all([live, consoleNs].map(async (n) => n.adapter.close()));

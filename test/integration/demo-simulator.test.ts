@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../helpers/app.js';
+import { createTestDb } from '../helpers/db.js';
 import { createHeats } from '../helpers/fixtures.js';
+import { startHub } from '../helpers/hub-process.js';
 import { loadSnapshot } from '../../server/results/snapshot.js';
 import { RaceSimulator, simulateRace, windReading, type SimulatorOptions } from '../../server/demo/simulator.js';
 import { seededRng } from '../../shared/seeding.js';
@@ -86,6 +88,24 @@ describe('demo race simulator (server/demo/simulator.ts)', () => {
     sim.stop();
     expect((await run).heats).toEqual([]);
     expect((await loadSnapshot(t.db.sql, f.heatIds[0]!))!.status).toBe('started');
+  });
+
+  it('runs inside the hub with DEMO_SIMULATOR=true: the demo meet\'s first heat starts, and the hub still stops cleanly', async () => {
+    const db = await createTestDb();
+    const hub = await startHub({ DATABASE_URL: db.url, DEMO: 'true', DEMO_SIMULATOR: 'true' });
+    try {
+      const startedHeat = async () => {
+        const [row] = await db.sql<{ name: string; status: string }[]>`
+          SELECT m.name, h.status FROM heats h JOIN events e ON e.id = h.event_id JOIN meets m ON m.id = e.meet_id
+          WHERE h.status <> 'scheduled' ORDER BY h.updated_at LIMIT 1`;
+        return row ?? null;
+      };
+      await expect.poll(startedHeat, { timeout: 30_000 }).toEqual({ name: 'National Athletics Championship 2026', status: 'started' });
+      expect(await hub.stop('SIGTERM')).toBe(0);
+    } finally {
+      await hub.stop('SIGKILL');
+      await db.close();
+    }
   });
 
   it('models races plausibly: times near the seed marks, a few DNS/DNF/DQ, sprint reactions of 0.120-0.200 s and rare false starts', () => {

@@ -49,10 +49,15 @@ export class SessionService {
     const now = Date.now();
     let s = await this.cacheGet(h);
     if (s && s.expiresAt <= now) s = null;
+    // The cache is written only when its entry changed: a hit costs one read, the entry still expires
+    // CACHE_TTL_MS after it was read from PostgreSQL (not after the last use), and a request that
+    // read the session just before a revocation cannot write it back after the revocation's delete.
+    let changed = false;
     if (!s) {
       const row = await findSession(this.sql, h);
       if (!row || row.revokedAt || row.userStatus !== 'active' || Date.parse(row.expiresAt) <= now) return null;
       s = { sessionId: row.sessionId, userId: row.userId, name: row.name, email: row.email, role: row.role, expiresAt: Date.parse(row.expiresAt), touchedAt: Date.parse(row.lastSeenAt) };
+      changed = true;
     }
     // With a short idle limit (tests, kiosks) touch more often, or steady use would not keep it alive.
     if (now - s.touchedAt > Math.min(TOUCH_EVERY_MS, this.idleMs / 4)) {
@@ -62,8 +67,9 @@ export class SessionService {
         return null;
       }
       s = { ...s, expiresAt: Date.parse(expiresAt), touchedAt: now };
+      changed = true;
     }
-    await this.cacheSet(h, s, Math.min(CACHE_TTL_MS, s.expiresAt - now));
+    if (changed) await this.cacheSet(h, s, Math.min(CACHE_TTL_MS, s.expiresAt - now));
     return { sessionId: s.sessionId, id: s.userId, name: s.name, email: s.email, role: s.role };
   }
 

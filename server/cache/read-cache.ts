@@ -34,10 +34,16 @@ export class RedisReadCache implements ReadCache {
     for (const t of tags) m.sadd(`rct:${t}`, `rc:${key}`).expire(`rct:${t}`, ttlS * 2);
     await m.exec();
   }
+  /** Two round trips whatever the number of tags: every tag's members, then one DEL. */
   async invalidate(tags: string[]) {
-    for (const t of tags) {
-      const keys = await this.redis.smembers(`rct:${t}`);
-      await this.redis.del(`rct:${t}`, ...keys);
-    }
+    if (!tags.length) return;
+    const read = this.redis.pipeline();
+    for (const t of tags) read.smembers(`rct:${t}`);
+    const replies = (await read.exec()) ?? [];
+    const keys = replies.flatMap(([err, members]) => {
+      if (err) throw err;
+      return members as string[];
+    });
+    await this.redis.del(...tags.map((t) => `rct:${t}`), ...keys);
   }
 }

@@ -1,6 +1,8 @@
-// After a commit: fresh snapshot -> read-cache invalidation -> broadcast -> leaderboards.
-// Publishing is per heat and coalesced: while one heat's publish runs, later changes to it are
-// folded into one more run, so a burst of writes costs one snapshot per heat, newest version wins.
+// After a commit: read-cache invalidation -> broadcast -> leaderboards.
+// A writer that read the heat's snapshot in its transaction (the ingest path) hands it over: it is
+// broadcast right after the acknowledgement, with no further query. Otherwise the snapshot is loaded
+// here. Leaderboard refreshes (and loads) are per heat and coalesced: while one heat's run is going,
+// later changes to it are folded into one more run. A heat's broadcasts never go back in version.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Sql } from '../db/client.js';
 import type { ReadCache } from '../cache/read-cache.js';
@@ -17,10 +19,20 @@ export interface LiveEmitter {
   standingsUpdate(standings: Standings): void;
 }
 
+/** What a heat's next run must do: load (and broadcast) its snapshot, or only refresh its boards. */
+interface HeatJob {
+  load: boolean;
+  eventId?: number;
+}
+
+/** Bound on the per-heat "last broadcast version" memory (a meet has a few hundred heats). */
+const MAX_TRACKED_HEATS = 10_000;
+
 export class LivePublisher implements ChangePublisher {
   private readonly running = new Map<number, Promise<void>>();
-  private readonly dirty = new Set<number>();
+  private readonly queued = new Map<number, HeatJob>();
   private readonly pending = new Set<Promise<void>>();
+  private readonly lastVersion = new Map<number, number>();
   emitter: LiveEmitter | null = null;
 
   constructor(
@@ -30,9 +42,18 @@ export class LivePublisher implements ChangePublisher {
     private readonly log: FastifyBaseLogger,
   ) {}
 
-  async heatsChanged(heatIds: number[], opts: { standingsMeetId?: number } = {}): Promise<void> {
-    await invalidate(this.readCache, this.log, heatIds.map((id) => tags.heat(id)));
-    for (const id of heatIds) this.schedule(id);
+  /** Resolves once cached reads of the heats (and of their events and meets, when the snapshots are
+   *  given) are invalidated: the writer then reads its own write. Broadcasts follow. */
+  async heatsChanged(heatIds: number[], opts: { standingsMeetId?: number; snapshots?: HeatSnapshot[] } = {}): Promise<void> {
+    const given = new Map((opts.snapshots ?? []).map((s) => [s.heatId, s]));
+    const related = [...given.values()].flatMap((s) => [tags.event(s.eventId), tags.meet(s.meetId)]);
+    await invalidate(this.readCache, this.log, [...new Set([...heatIds.map((id) => tags.heat(id)), ...related])]);
+    for (const id of heatIds) {
+      const snapshot = given.get(id);
+      // setImmediate: the caller acknowledges its write first, then viewers hear of it.
+      if (snapshot) this.track(new Promise<void>((resolve) => setImmediate(() => resolve(this.broadcast(snapshot)))));
+      this.schedule(id, snapshot ? { load: false, eventId: snapshot.eventId } : { load: true });
+    }
     if (opts.standingsMeetId != null) this.track(this.publishStandings(opts.standingsMeetId));
   }
 
@@ -46,28 +67,43 @@ export class LivePublisher implements ChangePublisher {
     void p.finally(() => this.pending.delete(p));
   }
 
-  private schedule(heatId: number) {
-    if (this.running.has(heatId)) {
-      this.dirty.add(heatId);
-      return;
+  private broadcast(snapshot: HeatSnapshot): void {
+    // Concurrent writes to one heat commit in version order but may reach here in either order.
+    if (snapshot.version < (this.lastVersion.get(snapshot.heatId) ?? -Infinity)) return;
+    if (this.lastVersion.size >= MAX_TRACKED_HEATS) this.lastVersion.clear();
+    this.lastVersion.set(snapshot.heatId, snapshot.version);
+    try {
+      this.emitter?.heatUpdate(snapshot);
+    } catch (err) {
+      this.log.error({ err, heatId: snapshot.heatId }, 'broadcasting a heat failed');
     }
+  }
+
+  private schedule(heatId: number, job: HeatJob) {
+    const folded = this.queued.get(heatId);
+    this.queued.set(heatId, { load: job.load || (folded?.load ?? false), eventId: job.eventId ?? folded?.eventId });
+    if (this.running.has(heatId)) return;
     const run = (async () => {
-      do {
-        this.dirty.delete(heatId);
-        await this.publishHeat(heatId);
-      } while (this.dirty.has(heatId));
+      for (let next = this.queued.get(heatId); next; next = this.queued.get(heatId)) {
+        this.queued.delete(heatId);
+        await this.publishHeat(heatId, next);
+      }
     })().finally(() => this.running.delete(heatId));
     this.running.set(heatId, run);
     this.track(run);
   }
 
-  private async publishHeat(heatId: number): Promise<void> {
+  private async publishHeat(heatId: number, job: HeatJob): Promise<void> {
     try {
-      const snapshot = await loadSnapshot(this.sql, heatId);
-      if (!snapshot) return;
-      await invalidate(this.readCache, this.log, [tags.heat(heatId), tags.event(snapshot.eventId), tags.meet(snapshot.meetId)]);
-      this.emitter?.heatUpdate(snapshot);
-      await this.leaderboards.refreshEvent(snapshot.eventId, heatId);
+      let eventId = job.eventId;
+      if (job.load || eventId == null) {
+        const snapshot = await loadSnapshot(this.sql, heatId);
+        if (!snapshot) return;
+        await invalidate(this.readCache, this.log, [tags.heat(heatId), tags.event(snapshot.eventId), tags.meet(snapshot.meetId)]);
+        this.broadcast(snapshot);
+        eventId = snapshot.eventId;
+      }
+      await this.leaderboards.refreshEvent(eventId, heatId);
     } catch (err) {
       // The write is committed; viewers catch up on the next change or on resubscribe.
       this.log.error({ err, heatId }, 'publishing a heat failed');

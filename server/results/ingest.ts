@@ -15,7 +15,8 @@ import { rankHeat } from '../../shared/ranking.js';
 import { qualify } from '../../shared/qualification.js';
 import { placePoints } from '../../shared/team-points.js';
 import { seededRng } from '../../shared/seeding.js';
-import type { HeatStatusSubmit, ResultSubmit } from '../../shared/schemas/results.js';
+import type { HeatSnapshot, HeatStatusSubmit, ResultSubmit } from '../../shared/schemas/results.js';
+import { loadSnapshot } from './snapshot.js';
 import type { HeatStatus } from '../../shared/schemas/meets.js';
 
 export type ResultSource = 'console' | 'rest' | 'lynx' | 'import';
@@ -27,7 +28,16 @@ export interface WriteAck {
 /** Told after every commit which heats changed. It resolves once cached reads of those heats are
  *  invalidated (so the writer reads its own write); leaderboards and broadcasts follow. */
 export interface ChangePublisher {
-  heatsChanged(heatIds: number[], opts?: { standingsMeetId?: number }): Promise<void>;
+  /** snapshots: those of the changed heats as committed, when the writer read them in its transaction. */
+  heatsChanged(heatIds: number[], opts?: { standingsMeetId?: number; snapshots?: HeatSnapshot[] }): Promise<void>;
+}
+
+/** What a write hands back from its transaction: the answer, the heats it changed and, where the
+ *  write read them, their snapshots as committed. */
+interface WriteOutcome {
+  ack: WriteAck;
+  heatIds: number[];
+  snapshots?: HeatSnapshot[];
 }
 
 const STATUS_ORDER: Record<HeatStatus, number> = { scheduled: 0, started: 1, finished: 2, official: 3 };
@@ -50,12 +60,14 @@ export class ResultsService {
   async submitResults(actor: WriteActor, input: ResultSubmit, source: ResultSource): Promise<WriteAck> {
     if (!can(actor.role, 'results:write')) throw forbidden('your role may not enter results');
     const { idempotencyKey, ...body } = input;
-    const outcome = await this.idempotent(actor, idempotencyKey, requestHash('results', body), async (tx) => {
-      const heat = await this.lockWritableHeat(tx, input.heatId);
-      const lanes = await heatLaneEntries(tx, heat.id);
+    // Two round trips inside the transaction, each a pipeline of statements sent together on the
+    // transaction's connection (they run in the order written): the reads, then every write.
+    const read = (tx: Tx) => Promise.all([lockHeat(tx, input.heatId), heatLaneEntries(tx, input.heatId), heatResults(tx, input.heatId)]);
+    const outcome = await this.idempotent(actor, idempotencyKey, requestHash('results', body), read, async (tx, [locked, lanes, stored], respond) => {
+      const heat = writable(locked);
       const byId = new Map(lanes.map((l) => [l.entryId, l]));
       const byBib = new Map(lanes.map((l) => [l.bib.toUpperCase(), l]));
-      const existing = new Map((await heatResults(tx, heat.id)).map((r) => [r.entryId, r]));
+      const existing = new Map(stored.map((r) => [r.entryId, r]));
       const windMps = input.windMps !== undefined ? input.windMps : heat.windMps;
       const seen = new Set<number>();
       const changes: { entryId: number; from?: StoredResult; to: ResultWrite }[] = [];
@@ -76,28 +88,36 @@ export class ResultsService {
           windMps: heat.windMeasured ? (windMps ?? null) : null, source, enteredBy: actor.userId,
         };
         const old = existing.get(lane.entryId);
-        if (!old) {
-          await insertResult(tx, heat.id, write);
-          changes.push({ entryId: lane.entryId, to: write });
-        } else if (!sameResult(old, write)) {
-          await correctResult(tx, old, write);
-          changes.push({ entryId: lane.entryId, from: old, to: write });
-        }
+        if (!old) changes.push({ entryId: lane.entryId, to: write });
+        else if (!sameResult(old, write)) changes.push({ entryId: lane.entryId, from: old, to: write });
       }
-      await this.rerank(tx, heat);
-      const version = await bumpHeat(tx, heat.id, input.windMps !== undefined ? { windMps: input.windMps } : {});
-      await recordAudit(tx, actor, {
-        action: changes.some((c) => c.from) ? 'results.correct' : 'results.submit',
-        entityType: 'heat',
-        entityId: heat.id,
-        details: {
-          source, idempotencyKey, windMps: input.windMps,
-          changes: changes.map((c) => ({ entryId: c.entryId, before: c.from ? pickResult(c.from) : null, after: pickResult(c.to) })),
-        },
-      });
-      return { ack: { version }, heatIds: [heat.id] };
+      // The heat row is locked: the version bumpHeat returns is known now, and so is every place
+      // (the heat's results as this submission leaves them, ranked by the shared rules).
+      const ack = { version: heat.version + 1 };
+      const after = new Map<number, Pick<StoredResult, 'entryId' | 'timeMs' | 'status' | 'judgedPlace' | 'reactionMs'>>(existing);
+      for (const c of changes) after.set(c.entryId, c.to);
+      const laneOf = new Map(lanes.map((l) => [l.entryId, l.lane]));
+      const [, , version, , , snapshot] = await Promise.all([
+        Promise.all(changes.map((c) => (c.from ? correctResult(tx, c.from, c.to) : insertResult(tx, heat.id, c.to)))),
+        storePlaces(tx, heat.id, placesOf(heat, [...after.values()], laneOf)),
+        bumpHeat(tx, heat.id, input.windMps !== undefined ? { windMps: input.windMps } : {}),
+        recordAudit(tx, actor, {
+          action: changes.some((c) => c.from) ? 'results.correct' : 'results.submit',
+          entityType: 'heat',
+          entityId: heat.id,
+          details: {
+            source, idempotencyKey, windMps: input.windMps,
+            changes: changes.map((c) => ({ entryId: c.entryId, before: c.from ? pickResult(c.from) : null, after: pickResult(c.to) })),
+          },
+        }),
+        respond(ack),
+        // What viewers will see, read in the transaction: published as soon as it commits.
+        loadSnapshot(tx, heat.id),
+      ]);
+      if (version !== ack.version) throw new Error(`heat ${heat.id} is at version ${version}, expected ${ack.version}`);
+      return { ack, heatIds: [heat.id], snapshots: snapshot ? [snapshot] : [] };
     });
-    if (outcome.heatIds) await this.publisher.heatsChanged(outcome.heatIds);
+    if (outcome.heatIds) await this.publisher.heatsChanged(outcome.heatIds, { snapshots: outcome.snapshots });
     return outcome.ack;
   }
 
@@ -108,8 +128,7 @@ export class ResultsService {
     }
     const { idempotencyKey, ...body } = input;
     let standingsMeetId: number | undefined;
-    const outcome = await this.idempotent(actor, idempotencyKey, requestHash('status', body), async (tx) => {
-      const heat = await lockHeat(tx, input.heatId);
+    const outcome = await this.idempotent(actor, idempotencyKey, requestHash('status', body), (tx) => lockHeat(tx, input.heatId), async (tx, heat, respond) => {
       if (!heat) throw notFound('heat');
       const from = heat.status;
       let to: HeatStatus;
@@ -133,44 +152,33 @@ export class ResultsService {
         entityType: 'heat', entityId: heat.id,
         details: { source, idempotencyKey, before: { status: from }, after: { status: to, ...(startedAt ? { startedAt } : {}) } },
       });
+      await respond({ version });
       return { ack: { version }, heatIds };
     });
     if (outcome.heatIds) await this.publisher.heatsChanged(outcome.heatIds, standingsMeetId ? { standingsMeetId } : {});
     return outcome.ack;
   }
 
-  /** Runs a write once per key: a replay with the same body returns the first answer; another body is a 409. */
-  private async idempotent(
+  /**
+   * Runs a write once per key: a replay with the same body returns the first answer; another body is a 409.
+   * `read` goes out in one pipeline with the key's claim (a replay reads for nothing, and costs no
+   * extra round trip otherwise); `write` must store its answer with `respond` before returning.
+   */
+  private async idempotent<R>(
     actor: WriteActor,
     key: string,
     hash: string,
-    write: (tx: Tx) => Promise<{ ack: WriteAck; heatIds: number[] }>,
-  ): Promise<{ ack: WriteAck; heatIds?: number[] }> {
-    return this.sql.begin(async (tx) => {
-      const claim = await claimKey<WriteAck>(tx, key, actor.userId, hash);
+    read: (tx: Tx) => Promise<R>,
+    write: (tx: Tx, read: R, respond: (ack: WriteAck) => Promise<void>) => Promise<WriteOutcome>,
+  ): Promise<Partial<WriteOutcome> & { ack: WriteAck }> {
+    return this.sql.begin(async (tx): Promise<Partial<WriteOutcome> & { ack: WriteAck }> => {
+      const [claim, pre] = await Promise.all([claimKey<WriteAck>(tx, key, actor.userId, hash), read(tx)]);
       if (!claim.fresh) {
         if (claim.requestHash !== hash) throw conflict('this idempotency key was already used for a different request', 'idempotencyKey');
         return { ack: claim.response };
       }
-      const done = await write(tx);
-      await storeResponse(tx, key, done.ack);
-      return done;
+      return write(tx, pre, (ack) => storeResponse(tx, key, ack));
     });
-  }
-
-  private async lockWritableHeat(tx: Tx, heatId: number): Promise<HeatContext> {
-    const heat = await lockHeat(tx, heatId);
-    if (!heat) throw notFound('heat');
-    if (heat.status === 'official') throw new AppError(409, 'heat_official', 'this heat is official: a chief registrar must reopen it first');
-    return heat;
-  }
-
-  /** Stores the places of every result in the heat, by the shared ranking rules. */
-  private async rerank(tx: Tx, heat: HeatContext): Promise<void> {
-    const lanes = new Map((await heatLaneEntries(tx, heat.id)).map((l) => [l.entryId, l.lane]));
-    const results = await heatResults(tx, heat.id);
-    const ranked = rankHeat(results.map((r) => ({ ...r, lane: lanes.get(r.entryId) ?? 0 })), { windMps: heat.windMps, windMeasured: heat.windMeasured });
-    await storePlaces(tx, heat.id, ranked.map((r) => ({ entryId: r.entryId, place: r.place })));
   }
 
   /**
@@ -202,6 +210,18 @@ export class ResultsService {
     await storeQualification(tx, ids, marks);
     return ids;
   }
+}
+
+function writable(heat: HeatContext | undefined): HeatContext {
+  if (!heat) throw notFound('heat');
+  if (heat.status === 'official') throw new AppError(409, 'heat_official', 'this heat is official: a chief registrar must reopen it first');
+  return heat;
+}
+
+/** The place of every result in the heat, by the shared ranking rules. */
+function placesOf(heat: HeatContext, results: Pick<StoredResult, 'entryId' | 'timeMs' | 'status' | 'judgedPlace' | 'reactionMs'>[], laneOf: Map<number, number>) {
+  const ranked = rankHeat(results.map((r) => ({ ...r, lane: laneOf.get(r.entryId) ?? 0 })), { windMps: heat.windMps, windMeasured: heat.windMeasured });
+  return ranked.map((r) => ({ entryId: r.entryId, place: r.place }));
 }
 
 function pickResult(r: { timeMs: number | null; status: string; dqRule: string | null; reactionMs: number | null; windMps: number | null }) {

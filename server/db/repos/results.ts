@@ -113,16 +113,22 @@ export async function insertResult(tx: Tx, heatId: number, r: ResultWrite): Prom
     VALUES (${heatId}, ${r.entryId}, ${r.timeMs}, ${r.status}, ${r.dqRule}, ${r.reactionMs}, ${r.judgedPlace}, ${r.windMps}, ${r.source}, ${r.enteredBy})`;
 }
 
-/** A correction: the old values go to result_revisions, the row takes the new ones and revision + 1. */
+/**
+ * A correction: the old values go to result_revisions, the row takes the new ones and revision + 1.
+ * Both statements are sent at once (a pipeline, run in this order), so that a caller may pipeline
+ * further statements behind them.
+ */
 export async function correctResult(tx: Tx, old: StoredResult, r: ResultWrite): Promise<void> {
-  await tx`
-    INSERT INTO result_revisions (result_id, revision, time_ms, status, dq_rule, reaction_ms, wind_mps, source, entered_by, entered_at)
-    VALUES (${old.id}, ${old.revision}, ${old.timeMs}, ${old.status}, ${old.dqRule}, ${old.reactionMs}, ${old.windMps}, ${old.source}, ${old.enteredBy}, ${old.enteredAt})`;
-  await tx`
-    UPDATE results SET time_ms = ${r.timeMs}, status = ${r.status}, dq_rule = ${r.dqRule}, reaction_ms = ${r.reactionMs},
-      judged_place = ${r.judgedPlace}, wind_mps = ${r.windMps}, source = ${r.source}, entered_by = ${r.enteredBy},
-      entered_at = now(), revision = revision + 1
-    WHERE id = ${old.id}`;
+  await Promise.all([
+    tx`
+      INSERT INTO result_revisions (result_id, revision, time_ms, status, dq_rule, reaction_ms, wind_mps, source, entered_by, entered_at)
+      VALUES (${old.id}, ${old.revision}, ${old.timeMs}, ${old.status}, ${old.dqRule}, ${old.reactionMs}, ${old.windMps}, ${old.source}, ${old.enteredBy}, ${old.enteredAt})`,
+    tx`
+      UPDATE results SET time_ms = ${r.timeMs}, status = ${r.status}, dq_rule = ${r.dqRule}, reaction_ms = ${r.reactionMs},
+        judged_place = ${r.judgedPlace}, wind_mps = ${r.windMps}, source = ${r.source}, entered_by = ${r.enteredBy},
+        entered_at = now(), revision = revision + 1
+      WHERE id = ${old.id}`,
+  ]);
 }
 
 export async function heatPlaces(tx: Tx, heatId: number) {

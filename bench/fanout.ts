@@ -46,6 +46,8 @@ interface PhaseResult extends Percentiles {
   connectS: number;
   ackP50: number;
   ackP99: number;
+  /** Submissions not acknowledged (within 30 s): not in the latency sample, counted here. */
+  failedSubmits: number;
   firstError?: string;
 }
 
@@ -142,6 +144,7 @@ function submission(heatId: number, f: HeatFixture) {
 /** Submits `count` results at `rate`/s (open loop: the schedule does not wait for acks). */
 async function submitAtRate(c: Socket, count: number, rate: number, heatId: number, f: HeatFixture) {
   const sends: { version: number; sentAt: number; ackMs: number }[] = [];
+  const failures: string[] = [];
   const t0 = now() + 50;
   const inFlight: Promise<void>[] = [];
   for (let i = 0; i < count; i++) {
@@ -149,10 +152,16 @@ async function submitAtRate(c: Socket, count: number, rate: number, heatId: numb
     if (wait > 0) await sleep(wait);
     const payload = submission(heatId, f);
     const sentAt = now();
-    inFlight.push(emitAck<{ version: number }>(c, 'result:submit', payload).then((d) => void sends.push({ version: d.version, sentAt, ackMs: now() - sentAt })));
+    inFlight.push(
+      emitAck<{ version: number }>(c, 'result:submit', payload).then(
+        (d) => void sends.push({ version: d.version, sentAt, ackMs: now() - sentAt }),
+        (err: Error) => void failures.push(err.message),
+      ),
+    );
   }
   await Promise.all(inFlight);
-  return sends.sort((a, b) => a.version - b.version);
+  if (!sends.length) throw new Error(`no submission was acknowledged: ${failures[0]}`);
+  return { sends: sends.sort((a, b) => a.version - b.version), failures };
 }
 
 async function waitDelivered(workers: ChildProcess[], version: number, total: number, timeoutMs: number) {
@@ -182,9 +191,10 @@ async function phase(o: FanoutOptions, t: Target0, V: number, workers: ChildProc
   const c = await connectConsole(t.consoleUrl, token);
   try {
     const warm = await submitAtRate(c, o.warmup, o.rate, heatId, f);
-    await waitDelivered(workers, warm.at(-1)!.version, connected, o.drainTimeoutMs);
+    await waitDelivered(workers, warm.sends.at(-1)!.version, connected, o.drainTimeoutMs);
     await Promise.all(workers.map((w) => request(w, { type: 'reset' })));
-    const sends = await submitAtRate(c, o.updates, o.rate, heatId, f);
+    const { sends, failures } = await submitAtRate(c, o.updates, o.rate, heatId, f);
+    if (failures.length) log(`V=${V} ${t.name}: ${failures.length} submission(s) failed: ${failures[0]}`);
     await waitDelivered(workers, sends.at(-1)!.version, connected, o.drainTimeoutMs);
     const replies = await Promise.all(workers.map((w) => request<CollectReply>(w, { type: 'collect', versions: sends.map((s) => s.version), sentAt: sends.map((s) => s.sentAt) })));
     const all = new Float64Array(replies.reduce((n, r) => n + r.latencies.length, 0));
@@ -202,7 +212,7 @@ async function phase(o: FanoutOptions, t: Target0, V: number, workers: ChildProc
       exactShare: expected ? replies.reduce((n, r) => n + r.exact, 0) / expected : 0,
       lost: replies.reduce((n, r) => n + r.lost, 0),
       payloadBytes: Math.max(...replies.map((r) => r.payloadBytes)),
-      connectS: round(connectS), ackP50: round(acks.p50), ackP99: round(acks.p99),
+      connectS: round(connectS), ackP50: round(acks.p50), ackP99: round(acks.p99), failedSubmits: failures.length,
       ...(connects.find((x) => x.firstError) ? { firstError: connects.find((x) => x.firstError)!.firstError } : {}),
     };
   } finally {
@@ -225,12 +235,12 @@ function summarize(o: FanoutOptions, results: PhaseResult[], templateBytes: numb
     const r99 = ratio(c.p99, b.p99);
     ratioRows.push([V, r50, r99, pct(c.deliveredShare), pct(b.deliveredShare)]);
     if (o.mode === 'fanout') {
-      targets.push({ name: `V=${V} every update delivered (hub)`, goal: '100%', value: pct(c.deliveredShare), met: c.delivered === c.expected && c.expected > 0 });
+      targets.push({ name: `V=${V} every update delivered (hub)`, goal: '100%', value: pct(c.deliveredShare), met: c.delivered === c.expected && c.expected > 0 && !c.failedSubmits });
       targets.push({ name: `V=${V} hub/baseline p50`, goal: '<= 1.25', value: r50, met: r50 == null ? null : r50 <= 1.25 });
       targets.push({ name: `V=${V} hub/baseline p99`, goal: '<= 1.25', value: r99, met: r99 == null ? null : r99 <= 1.25 });
     } else {
       targets.push({ name: `V=${V} cluster/single p99`, goal: '<= 1.25', value: r99, met: r99 == null ? null : r99 <= 1.25 });
-      targets.push({ name: `V=${V} every update delivered (cluster)`, goal: '100%', value: pct(c.deliveredShare), met: c.delivered === c.expected && c.expected > 0 });
+      targets.push({ name: `V=${V} every update delivered (cluster)`, goal: '100%', value: pct(c.deliveredShare), met: c.delivered === c.expected && c.expected > 0 && !c.failedSubmits });
     }
   }
   return {
@@ -247,8 +257,8 @@ function summarize(o: FanoutOptions, results: PhaseResult[], templateBytes: numb
       {
         title: o.mode === 'fanout' ? 'Fan-out latency (ms), one hub process vs bare Socket.IO' : 'Fan-out latency (ms), 3 hub processes vs 1',
         table: {
-          columns: ['viewers', 'target', 'p50', 'p95', 'p99', 'max', 'delivered', 'exact', 'samples', 'payload B', 'ack p50', 'connect s'],
-          rows: rows.map((r) => [r.viewers, r.target, r.p50, r.p95, r.p99, r.max, pct(r.deliveredShare), pct(r.exactShare), r.count, r.payloadBytes, r.ackP50, r.connectS]),
+          columns: ['viewers', 'target', 'p50', 'p95', 'p99', 'max', 'delivered', 'exact', 'samples', 'payload B', 'ack p50', 'failed submits', 'connect s'],
+          rows: rows.map((r) => [r.viewers, r.target, r.p50, r.p95, r.p99, r.max, pct(r.deliveredShare), pct(r.exactShare), r.count, r.payloadBytes, r.ackP50, r.failedSubmits, r.connectS]),
         },
       },
       { title: `Ratios ${cand}/${base}`, table: { columns: ['viewers', 'p50 ratio', 'p99 ratio', `${cand} delivered`, `${base} delivered`], rows: ratioRows } },

@@ -1,11 +1,12 @@
 // `tsx bench/run.ts <bench> [--smoke] [--out DIR]`: runs one benchmark (or `all`), writes
 // <out>/<bench>.json and <out>/<bench>.md, prints the table. See bench/README.md.
 import { execFileSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { machineInfo, writeResult, type BenchPart, type BenchResult } from './lib/report.js';
 import { ROOT } from './lib/util.js';
-import { useHubRef } from './lib/procs.js';
+import { LOG_DIR, useHubRef } from './lib/procs.js';
 import { FANOUT_FULL, FANOUT_SMOKE, runFanout } from './fanout.js';
 import { INGEST_FULL, INGEST_SMOKE, runIngest } from './ingest.js';
 import { REST_FULL, REST_SMOKE, runRest } from './rest.js';
@@ -50,12 +51,16 @@ async function main(): Promise<void> {
     const part = await BENCHES[name]!(smoke, log);
     writeResult(out, { ...part, hub, bench: name, smoke, startedAt: startedAt.toISOString(), durationS: Math.round((Date.now() - startedAt.getTime()) / 1000), machine });
   }
+  // Hub logs of a successful smoke run are of no interest (the integration suite runs one per `npm test`).
+  if (smoke) rmSync(LOG_DIR, { recursive: true, force: true });
+  else if (existsSync(LOG_DIR)) process.stderr.write(`hub logs: ${path.relative(process.cwd(), LOG_DIR)}\n`);
 }
 
 main().then(
   () => process.exit(0),
   (err: unknown) => {
     console.error(err);
+    console.error(`hub logs: ${path.relative(process.cwd(), LOG_DIR)}`);
     process.exit(1);
   },
 );

@@ -31,7 +31,8 @@ export function useHubRef(ref: string): string {
   hubRoot = dir;
   return sha;
 }
-export const LOG_DIR = path.join(ROOT, 'bench', 'results', 'tmp', 'logs');
+/** This run's hub logs: one folder per harness process (smoke runs from parallel test runs share the tree). */
+export const LOG_DIR = path.join(ROOT, 'bench', 'results', 'tmp', 'logs', `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
 
 function killAll(signal: NodeJS.Signals = 'SIGKILL') {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill(signal);

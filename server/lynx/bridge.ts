@@ -12,11 +12,13 @@
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { watch, type FSWatcher } from 'node:fs';
-import { readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { LynxEncoding } from './encoding.js';
+import { emptyJournal, JOURNAL_NAME, JournalWriter, readJournal, writeFileAtomic, type Journal, type Queued } from './bridge-journal.js';
 
-export const JOURNAL_NAME = '.athsys-bridge.json';
+export { JOURNAL_NAME } from './bridge-journal.js';
+
 const START_LISTS = ['evt', 'sch', 'ppl'] as const;
 
 export interface BridgeOptions {
@@ -42,32 +44,6 @@ export interface BridgeOptions {
   requestTimeoutMs?: number;
   log?: (line: string) => void;
   fetch?: typeof fetch;
-}
-
-interface Handled {
-  hash: string;
-  state: 'imported' | 'refused';
-  heatId?: number;
-  version?: number;
-  reason?: string;
-  at: string;
-}
-
-interface Queued {
-  name: string;
-  hash: string;
-  /** The file's bytes, base64: what is sent, even if the network drive is gone by then. */
-  data: string;
-  queuedAt: string;
-  attempts: number;
-}
-
-interface Journal {
-  version: 1;
-  meetId?: number;
-  /** Per file name, the content last acknowledged (imported) or refused by the hub. */
-  files: Record<string, Handled>;
-  queue: Queued[];
 }
 
 export type FileFate =
@@ -101,7 +77,7 @@ export class LynxBridge extends EventEmitter<{ fate: [FileFate]; 'start-list': [
   private readonly log: (line: string) => void;
   private readonly fetch: typeof fetch;
   private readonly o: Required<Pick<BridgeOptions, 'encoding' | 'startListPollMs' | 'rescanMs' | 'settleMs' | 'backoff' | 'requestTimeoutMs' | 'startLists'>>;
-  private journal: Journal = { version: 1, files: {}, queue: [] };
+  private journal: Journal = emptyJournal();
   private meetId: number | undefined;
   private watcher: FSWatcher | undefined;
   private timers = new Set<NodeJS.Timeout>();
@@ -111,6 +87,7 @@ export class LynxBridge extends EventEmitter<{ fate: [FileFate]; 'start-list': [
   /** Last seen size and time per file, to read a file only when it changed. */
   private seen = new Map<string, string>();
   private checking = new Set<string>();
+  private readProblems = new Map<string, string>();
   /** Checks under way, awaited by stop() so that no file is queued after it. */
   private checks = new Set<Promise<void>>();
   private draining: Promise<void> | undefined;
@@ -125,12 +102,13 @@ export class LynxBridge extends EventEmitter<{ fate: [FileFate]; 'start-list': [
   private meetLookup: Promise<number> | undefined;
   private etags = new Map<string, string>();
   private startListTrouble = '';
-  private saving: Promise<void> = Promise.resolve();
+  private readonly journalWriter: JournalWriter;
 
   constructor(private readonly opts: BridgeOptions) {
     super();
     this.resultsDir = opts.resultsDir ?? opts.dir;
     this.journalPath = path.join(this.resultsDir, JOURNAL_NAME);
+    this.journalWriter = new JournalWriter(this.journalPath, (err) => this.log(`journal: cannot write ${this.journalPath}: ${errorText(err)}`));
     this.log = opts.log ?? ((line) => console.log(`${new Date().toISOString()} ${line}`));
     this.fetch = opts.fetch ?? fetch;
     this.o = {
@@ -146,7 +124,7 @@ export class LynxBridge extends EventEmitter<{ fate: [FileFate]; 'start-list': [
   }
 
   async start(): Promise<void> {
-    await this.loadJournal();
+    this.journal = await readJournal(this.journalPath);
     this.loaded = true;
     this.stopped = false;
     this.meetId = this.opts.meetId ?? this.journal.meetId;
@@ -172,36 +150,13 @@ export class LynxBridge extends EventEmitter<{ fate: [FileFate]; 'start-list': [
     if (this.loaded) await this.save();
   }
 
+  private save(): Promise<void> {
+    return this.journalWriter.write(this.journal);
+  }
+
   /** Files queued for the hub, oldest first. */
   get queued(): string[] {
     return this.journal.queue.map((q) => q.name);
-  }
-
-  // -------------------------------------------------------------------------------------------
-  // Journal
-
-  private async loadJournal(): Promise<void> {
-    let text: string;
-    try {
-      text = await readFile(this.journalPath, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw err;
-    }
-    const j = JSON.parse(text) as Partial<Journal>;
-    if (j.version !== 1 || typeof j.files !== 'object' || !Array.isArray(j.queue)) throw new Error(`${this.journalPath} is not a bridge journal (version 1): move it away to start afresh`);
-    this.journal = { version: 1, files: j.files ?? {}, queue: j.queue, ...(j.meetId ? { meetId: j.meetId } : {}) };
-  }
-
-  /** Writes the journal atomically; writes are serialised, the last one carries the latest state. */
-  private save(): Promise<void> {
-    const next = this.saving.then(async () => {
-      const tmp = `${this.journalPath}.tmp`;
-      await writeFile(tmp, JSON.stringify(this.journal, null, 1));
-      await rename(tmp, this.journalPath);
-    });
-    this.saving = next.catch((err: unknown) => this.log(`journal: cannot write ${this.journalPath}: ${errorText(err)}`));
-    return this.saving;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -281,13 +236,17 @@ export class LynxBridge extends EventEmitter<{ fate: [FileFate]; 'start-list': [
       const after = await stat(file).catch(() => undefined);
       if (this.stopped || !after || `${after.size}:${after.mtimeMs}` !== mark) return; // still being written: the next event or scan comes back
       const bytes = await readFile(file);
+      this.readProblems.delete(name);
       this.seen.set(name, mark);
       const hash = sha256(bytes);
       if (this.journal.files[name]?.hash === hash) return;
       if (this.journal.queue.some((q) => q.name === name && q.hash === hash)) return;
       this.enqueue(name, hash, bytes);
     } catch (err) {
-      this.log(`scan: cannot read ${name}: ${errorText(err)}`);
+      // A file locked or a drive gone: said once, until the file reads again.
+      const why = errorText(err);
+      if (this.readProblems.get(name) !== why) this.log(`scan: cannot read ${name}: ${why}`);
+      this.readProblems.set(name, why);
     } finally {
       this.checking.delete(name);
     }
@@ -456,10 +415,8 @@ export class LynxBridge extends EventEmitter<{ fate: [FileFate]; 'start-list': [
       const target = path.join(this.opts.dir, name);
       const current = await readFile(target).catch(() => undefined);
       if (!current || !current.equals(bytes)) {
-        const tmp = path.join(this.opts.dir, `.${name}.athsys-tmp`);
         try {
-          await writeFile(tmp, bytes);
-          await rename(tmp, target); // FinishLynx never reads a half-written file
+          await writeFileAtomic(target, bytes); // FinishLynx never reads a half-written file
         } catch (err) {
           return this.startListProblem(`cannot write ${target}: ${errorText(err)}`);
         }

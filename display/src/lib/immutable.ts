@@ -9,13 +9,6 @@ export function withEntry<K, V>(map: ReadonlyMap<K, V>, key: K, value: V): Reado
   return new Map(map).set(key, value);
 }
 
-export function withoutEntry<K, V>(map: ReadonlyMap<K, V>, key: K): ReadonlyMap<K, V> {
-  if (!map.has(key)) return map;
-  const copy = new Map(map);
-  copy.delete(key);
-  return copy;
-}
-
 export const isoAt = (epochMs: number): string => new Date(epochMs).toISOString();
 
 export const urlOf = (href: string, base?: string): URL => new URL(href, base);

@@ -8,7 +8,7 @@
 // - the hub's clock is measured at every connect (time:now): offset = hubNow - (t0 + t1) / 2.
 import { io, type Socket } from 'socket.io-client';
 import type { Ack } from '../../../shared/schemas/common.js';
-import { isoAt, mapOf, withEntry, withoutEntry } from './immutable.js';
+import { isoAt, mapOf, withEntry } from './immutable.js';
 import type { HeatSnapshot } from '../../../shared/schemas/results.js';
 import type {
   EventLiveSnapshot, LiveClientToServer, LiveHeatSummary, LiveServerToClient, LiveSubscribe, MeetLiveSnapshot, Standings,
@@ -75,7 +75,6 @@ export class LiveClient {
   #eventHeats = $state.raw<ReadonlyMap<number, readonly number[]>>(mapOf());
   #meetHeats = $state.raw<ReadonlyMap<number, readonly ActiveHeat[]>>(mapOf());
   #standings = $state.raw<ReadonlyMap<number, Standings>>(mapOf());
-  #errors = $state.raw<ReadonlyMap<string, string>>(mapOf());
 
   constructor(options: LiveOptions = {}) {
     this.#options = options;
@@ -120,11 +119,6 @@ export class LiveClient {
 
   standings(meetId: number): Standings | undefined {
     return this.#standings.get(meetId);
-  }
-
-  /** The hub's refusal of a subscription (e.g. "heat not found"), if any. */
-  errorOf(req: LiveSubscribe): string | undefined {
-    return this.#errors.get(keyOf(req));
   }
 
   /** Opens the connection (once). Views call it; tests may build their own client. */
@@ -179,7 +173,6 @@ export class LiveClient {
       if (onError) held.onError.delete(onError);
       if (--held.holders > 0) return;
       this.#subs.delete(key);
-      this.#errors = withoutEntry(this.#errors, key);
       if (this.#socket?.connected) this.#socket.emit('unsubscribe', held.req);
     };
   }
@@ -196,7 +189,6 @@ export class LiveClient {
     this.#eventHeats = mapOf();
     this.#meetHeats = mapOf();
     this.#standings = mapOf();
-    this.#errors = mapOf();
   }
 
   close(): void {
@@ -225,11 +217,9 @@ export class LiveClient {
     }
     if (this.#subs.get(key) !== sub) return; // released meanwhile
     if (!res.ok) {
-      this.#errors = withEntry(this.#errors, key, res.error.message);
       for (const f of sub.onError) f(res.error.message);
       return;
     }
-    this.#errors = withoutEntry(this.#errors, key);
     this.#applyData(res.data);
   }
 

@@ -1,5 +1,6 @@
 // A small RFC 4180 CSV reader: quoted fields (with commas, quotes and newlines inside), CRLF, LF or CR
 // line ends, a leading byte order mark. Shared so the console can preview a file exactly as the hub reads it.
+import { decodeUtf8OrWindows1252 } from './encoding.js';
 
 export class CsvError extends Error {
   constructor(
@@ -108,9 +109,5 @@ export function formatCsvRecord(fields: readonly string[], delimiter = ','): str
 
 /** Decodes uploaded bytes: UTF-8 when valid, else Windows-1252 (what older spreadsheet exports write). */
 export function decodeText(bytes: Uint8Array): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return new TextDecoder('windows-1252').decode(bytes);
-  }
+  return decodeUtf8OrWindows1252(bytes).text;
 }

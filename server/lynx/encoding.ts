@@ -2,31 +2,16 @@
 // code page (Windows-1252 in Western Europe and the Americas). Detection: a file that is valid UTF-8
 // is UTF-8 (ANSI text with accents is almost never valid UTF-8); anything else is Windows-1252.
 
+import { codePointOf, decodeUtf8OrWindows1252, decodeWindows1252 } from '../../shared/encoding.js';
+
+export { decodeWindows1252 };
+
 export const LYNX_ENCODINGS = ['utf-8', 'windows-1252'] as const;
 export type LynxEncoding = (typeof LYNX_ENCODINGS)[number];
 
 /** Decodes a file, dropping a UTF-8 byte order mark, and says which encoding it was in. */
 export function decodeLynx(bytes: Uint8Array): { text: string; encoding: LynxEncoding } {
-  try {
-    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-    return { text, encoding: 'utf-8' };
-  } catch {
-    return { text: decodeWindows1252(bytes), encoding: 'windows-1252' };
-  }
-}
-
-// Windows-1252 is ISO-8859-1 except 0x80-0x9F, given here: Node 20's TextDecoder('windows-1252') decodes
-// those bytes as C1 control characters (latin1), so € ‚ ’ “ ” Š Œ Ž would be lost. 0 = unassigned.
-const HIGH = [
-  0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
-  0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
-];
-const codePointOf = (byte: number) => (byte >= 0x80 && byte < 0xa0 ? HIGH[byte - 0x80] || byte : byte);
-
-export function decodeWindows1252(bytes: Uint8Array): string {
-  let out = '';
-  for (const b of bytes) out += String.fromCodePoint(codePointOf(b));
-  return out;
+  return decodeUtf8OrWindows1252(bytes);
 }
 
 let cp1252: Map<number, number> | undefined;

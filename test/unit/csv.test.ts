@@ -99,3 +99,13 @@ describe('decodeText', () => {
     expect(decodeText(Uint8Array.from([0xd3, 0x6c, 0x61, 0x66, 0x75, 0x72]))).toBe('Ólafur');
   });
 });
+
+describe('decodeText (Windows-1252 from spreadsheets)', () => {
+  it('decodes 0x80-0x9F as Windows-1252 letters, not control characters', async () => {
+    const { decodeText } = await import('../../shared/csv.js');
+    // "Œuvre ’O’Neil€ Š" as Windows-1252 bytes
+    const bytes = Uint8Array.from([0x8c, 0x75, 0x76, 0x72, 0x65, 0x20, 0x92, 0x4f, 0x92, 0x4e, 0x65, 0x69, 0x6c, 0x80, 0x20, 0x8a]);
+    expect(decodeText(bytes)).toBe('Œuvre ’O’Neil€ Š');
+    expect(decodeText(new TextEncoder().encode('Ólafur Nguyễn'))).toBe('Ólafur Nguyễn');
+  });
+});

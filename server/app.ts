@@ -11,7 +11,7 @@ import type { Sql } from './db/client.js';
 import type { Stores } from './cache/stores.js';
 import { SessionService } from './auth/sessions.js';
 import { installAuth } from './auth/guard.js';
-import { installErrorHandler } from './http/error-handler.js';
+import { frameworkErrorHandler, installErrorHandler } from './http/error-handler.js';
 import { installSecurity } from './http/security.js';
 import { AppError } from './errors.js';
 import { registerRoutes } from './routes/index.js';
@@ -65,6 +65,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
     routerOptions: { maxParamLength: 200 },
+    frameworkErrors: frameworkErrorHandler(config.production),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

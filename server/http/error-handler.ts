@@ -1,7 +1,8 @@
 // One error shape: { error: { code, message, field? } }. 5xx detail goes to the log, never the client.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, toAppError } from '../errors.js';
+import { securityHeaders } from './security.js';
 
 const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_input',
@@ -39,4 +40,16 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((req, reply) =>
     reply.status(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } }),
   );
+}
+
+/**
+ * Fastify's own refusals that come before routing (a URL that is not valid percent-encoding, a path
+ * parameter over maxParamLength): in the one error shape too, with the security headers, since no
+ * hook runs for them. Passed to Fastify as `frameworkErrors`.
+ */
+export function frameworkErrorHandler(production: boolean) {
+  return (err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void => {
+    const status = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
+    void reply.headers(securityHeaders(production)).status(status).send({ error: { code: 'invalid_input', message: err.message } });
+  };
 }

@@ -2,19 +2,25 @@
 // credentials: a listed origin is echoed back, any other gets no CORS headers and a 403 on preflight).
 import type { FastifyInstance } from 'fastify';
 
+/** The headers every response carries (also those Fastify answers before any hook runs). */
+export function securityHeaders(production: boolean): Record<string, string> {
+  return {
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'SAMEORIGIN',
+    'referrer-policy': 'strict-origin-when-cross-origin',
+    'cross-origin-opener-policy': 'same-origin',
+    'permissions-policy': 'camera=(), microphone=(), geolocation=()',
+    'content-security-policy':
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'self'; base-uri 'self'; form-action 'self'",
+    ...(production ? { 'strict-transport-security': 'max-age=31536000; includeSubDomains' } : {}),
+  };
+}
+
 export function installSecurity(app: FastifyInstance, opts: { corsOrigins: string[]; production: boolean }): void {
   const allowAny = opts.corsOrigins.includes('*');
+  const headers = securityHeaders(opts.production);
   app.addHook('onRequest', async (req, reply) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('x-frame-options', 'SAMEORIGIN');
-    reply.header('referrer-policy', 'strict-origin-when-cross-origin');
-    reply.header('cross-origin-opener-policy', 'same-origin');
-    reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=()');
-    reply.header(
-      'content-security-policy',
-      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'self'; base-uri 'self'; form-action 'self'",
-    );
-    if (opts.production) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+    void reply.headers(headers);
 
     const origin = req.headers.origin;
     if (!origin) return;

@@ -69,12 +69,18 @@ export function builders(c: Client) {
 
 const TABLES = ['users', 'athletes', 'meets', 'events', 'meet_athletes', 'entries', 'heats', 'heat_lanes', 'results', 'audit_log'] as const;
 
-/** Every row of the registrar's tables (and users and the audit log), in a stable order, as JSON text. */
-export async function dumpTables(sql: Sql): Promise<Record<string, string>> {
+/** Every row of the tables (default: the registrar's tables, users and the audit log), in a stable order, as JSON text. */
+export async function dumpTables(sql: Sql, tables: readonly string[] = TABLES): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const table of TABLES) {
+  for (const table of tables) {
     const rows = await sql`SELECT to_jsonb(t) AS row FROM ${sql(table)} t ORDER BY to_jsonb(t)::text`;
     out[table] = JSON.stringify(rows.map((r) => r.row));
   }
   return out;
+}
+
+/** Every table of the database but those named: for "nothing changed" checks that must see everything. */
+export async function allTables(sql: Sql, except: readonly string[] = []): Promise<string[]> {
+  const rows = await sql<{ name: string }[]>`SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1`;
+  return rows.map((r) => r.name).filter((n) => !except.includes(n));
 }

@@ -70,24 +70,32 @@ const leaf: fc.Arbitrary<J> = fc.oneof(
   { weight: 1, arbitrary: fc.constant(null) },
 );
 
-/** Deep nesting (arrays or objects, 100 to 50,000 levels) and huge arrays (up to 100,000 elements). */
-const monster: fc.Arbitrary<J> = fc.oneof(
-  fc.integer({ min: 100, max: 50_000 }).map((n) => ({ raw: `${'['.repeat(n)}1${']'.repeat(n)}` })),
-  fc.integer({ min: 100, max: 20_000 }).map((n) => ({ raw: `${'{"a":'.repeat(n)}1${'}'.repeat(n)}` })),
+/** Huge arrays (up to 100,000 elements) and objects with up to 20,000 keys. */
+const wide: fc.Arbitrary<J> = fc.oneof(
   fc.integer({ min: 1_000, max: 100_000 }).map((n) => ({ raw: `[${Array(n).fill('1').join(',')}]` })),
   fc.integer({ min: 1_000, max: 20_000 }).map((n) => obj(Array.from({ length: n }, (_, i) => [`k${i}`, i]))),
 );
+/** Deep nesting: arrays or objects, 100 to 50,000 levels (as text: only raw bodies and packets carry it). */
+const deep: fc.Arbitrary<J> = fc.oneof(
+  fc.integer({ min: 100, max: 50_000 }).map((n) => ({ raw: `${'['.repeat(n)}1${']'.repeat(n)}` })),
+  fc.integer({ min: 100, max: 20_000 }).map((n) => ({ raw: `${'{"a":'.repeat(n)}1${'}'.repeat(n)}` })),
+);
 
-/** Any JSON value, hostile at every level. */
-export const hostileJson: fc.Arbitrary<J> = fc.letrec<{ json: J }>((tie) => ({
-  json: fc.oneof(
-    { depthSize: 'small', maxDepth: 4 },
-    { weight: 6, arbitrary: leaf },
-    { weight: 2, arbitrary: fc.array(tie('json'), { maxLength: 5 }) },
-    { weight: 2, arbitrary: fc.array(fc.tuple(hostileKey, tie('json')), { maxLength: 5 }).map(obj) },
-    { weight: 1, arbitrary: monster },
-  ),
-})).json;
+const jsonOf = (monster: fc.Arbitrary<J>) =>
+  fc.letrec<{ json: J }>((tie) => ({
+    json: fc.oneof(
+      { depthSize: 'small', maxDepth: 4 },
+      { weight: 6, arbitrary: leaf },
+      { weight: 2, arbitrary: fc.array(tie('json'), { maxLength: 5 }) },
+      { weight: 2, arbitrary: fc.array(fc.tuple(hostileKey, tie('json')), { maxLength: 5 }).map(obj) },
+      { weight: 1, arbitrary: monster },
+    ),
+  })).json;
+
+/** Any JSON value, hostile at every level, huge or nested thousands deep. */
+export const hostileJson: fc.Arbitrary<J> = jsonOf(fc.oneof(wide, deep));
+/** The same without the deep nesting a client library cannot serialise (Socket.IO's encoder recurses). */
+export const hostileJsonShallow: fc.Arbitrary<J> = jsonOf(wide);
 
 /** Percent-encoded (lone surrogates as U+FFFD: encodeURIComponent refuses them; RAW_URL_PIECES sends broken bytes). */
 export const urlEncode = (s: string) => encodeURIComponent(s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'));

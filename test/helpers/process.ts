@@ -1,6 +1,5 @@
 // Runs `tsx server/main.ts <command>` as a user would, with a clean environment, and watches it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -48,14 +47,4 @@ export async function runMain(args: string[], env: NodeJS.ProcessEnv, timeoutMs 
   return { code, output: p.output() };
 }
 
-/** A TCP port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../../scripts/cluster/hub-process.js';

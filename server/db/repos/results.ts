@@ -73,28 +73,6 @@ export async function heatLaneEntries(tx: Tx, heatId: number): Promise<LaneEntry
     WHERE hl.heat_id = ${heatId}`;
 }
 
-export interface StoredResult {
-  id: number;
-  entryId: number;
-  timeMs: number | null;
-  status: ResultStatus;
-  dqRule: string | null;
-  reactionMs: number | null;
-  judgedPlace: number | null;
-  windMps: number | null;
-  source: string;
-  revision: number;
-  enteredBy: number | null;
-  enteredAt: string;
-}
-
-export async function heatResults(tx: Tx, heatId: number): Promise<StoredResult[]> {
-  return tx<StoredResult[]>`
-    SELECT id, entry_id AS "entryId", time_ms AS "timeMs", status, dq_rule AS "dqRule", reaction_ms AS "reactionMs",
-           judged_place AS "judgedPlace", wind_mps AS "windMps", source, revision, entered_by AS "enteredBy", entered_at AS "enteredAt"
-    FROM results WHERE heat_id = ${heatId}`;
-}
-
 export interface ResultWrite {
   entryId: number;
   timeMs: number | null;
@@ -106,6 +84,21 @@ export interface ResultWrite {
   source: string;
   enteredBy: number | null;
 }
+
+/** A result as stored: what was written, plus its id and revision. */
+export interface StoredResult extends ResultWrite {
+  id: number;
+  revision: number;
+  enteredAt: string;
+}
+
+export async function heatResults(tx: Tx, heatId: number): Promise<StoredResult[]> {
+  return tx<StoredResult[]>`
+    SELECT id, entry_id AS "entryId", time_ms AS "timeMs", status, dq_rule AS "dqRule", reaction_ms AS "reactionMs",
+           judged_place AS "judgedPlace", wind_mps AS "windMps", source, revision, entered_by AS "enteredBy", entered_at AS "enteredAt"
+    FROM results WHERE heat_id = ${heatId}`;
+}
+
 
 export async function insertResult(tx: Tx, heatId: number, r: ResultWrite): Promise<void> {
   await tx`

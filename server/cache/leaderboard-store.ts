@@ -14,6 +14,8 @@ export interface RankedEntry extends BoardEntry {
 export interface LeaderboardStore {
   /** Replaces the whole board atomically. */
   replace(key: string, entries: BoardEntry[]): Promise<void>;
+  /** Replaces several boards at once, atomically together (one round trip to Redis). */
+  replaceMany(boards: { key: string; entries: BoardEntry[] }[]): Promise<void>;
   /** Best first: ascending scores (times) or descending (points). */
   ranked(key: string, order: 'asc' | 'desc'): Promise<RankedEntry[] | null>;
 }
@@ -30,6 +32,9 @@ export class MemoryLeaderboardStore implements LeaderboardStore {
   private readonly boards = new Map<string, BoardEntry[]>();
   async replace(key: string, entries: BoardEntry[]) {
     this.boards.set(key, [...entries]);
+  }
+  async replaceMany(boards: { key: string; entries: BoardEntry[] }[]) {
+    for (const b of boards) this.boards.set(b.key, [...b.entries]);
   }
   async ranked(key: string, order: 'asc' | 'desc') {
     const b = this.boards.get(key);
@@ -49,10 +54,16 @@ export class RedisLeaderboardStore implements LeaderboardStore {
   constructor(private readonly redis: Redis, private readonly prefix = 'lb:') {}
 
   async replace(key: string, entries: BoardEntry[]) {
-    const k = this.prefix + key;
-    const m = this.redis.multi().del(k);
-    const args = entries.length ? entries.flatMap((e) => [e.score, e.member]) : [0, EMPTY];
-    m.zadd(k, ...args);
+    await this.replaceMany([{ key, entries }]);
+  }
+
+  async replaceMany(boards: { key: string; entries: BoardEntry[] }[]) {
+    if (!boards.length) return;
+    const m = this.redis.multi();
+    for (const { key, entries } of boards) {
+      const k = this.prefix + key;
+      m.del(k).zadd(k, ...(entries.length ? entries.flatMap((e) => [e.score, e.member]) : [0, EMPTY]));
+    }
     await m.exec();
   }
 

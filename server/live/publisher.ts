@@ -1,8 +1,10 @@
 // After a commit: read-cache invalidation -> broadcast -> leaderboards.
 // A writer that read the heat's snapshot in its transaction (the ingest path) hands it over: it is
 // broadcast right after the acknowledgement, with no further query. Otherwise the snapshot is loaded
-// here. Leaderboard refreshes (and loads) are per heat and coalesced: while one heat's run is going,
-// later changes to it are folded into one more run. A heat's broadcasts never go back in version.
+// here, per heat and coalesced: while a heat's load is going, later changes to it are folded into one
+// more. Leaderboards are refreshed per event and coalesced the same way: a burst of results across
+// an event's heats costs one refresh while one runs, and one more. A heat's broadcasts never go
+// back in version.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Sql } from '../db/client.js';
 import type { ReadCache } from '../cache/read-cache.js';
@@ -19,18 +21,16 @@ export interface LiveEmitter {
   standingsUpdate(standings: Standings): void;
 }
 
-/** What a heat's next run must do: load (and broadcast) its snapshot, or only refresh its boards. */
-interface HeatJob {
-  load: boolean;
-  eventId?: number;
-}
-
 /** Bound on the per-heat "last broadcast version" memory (a meet has a few hundred heats). */
 const MAX_TRACKED_HEATS = 10_000;
 
 export class LivePublisher implements ChangePublisher {
-  private readonly running = new Map<number, Promise<void>>();
-  private readonly queued = new Map<number, HeatJob>();
+  /** Heats whose snapshot is being loaded, and those changed again meanwhile. */
+  private readonly loading = new Map<number, Promise<void>>();
+  private readonly reload = new Set<number>();
+  /** Events whose boards are being refreshed, and per event the heats changed meanwhile. */
+  private readonly refreshing = new Map<number, Promise<void>>();
+  private readonly boardQueue = new Map<number, Set<number>>();
   private readonly pending = new Set<Promise<void>>();
   private readonly lastVersion = new Map<number, number>();
   emitter: LiveEmitter | null = null;
@@ -50,9 +50,13 @@ export class LivePublisher implements ChangePublisher {
     await invalidate(this.readCache, this.log, [...new Set([...heatIds.map((id) => tags.heat(id)), ...related])]);
     for (const id of heatIds) {
       const snapshot = given.get(id);
+      if (!snapshot) {
+        this.load(id);
+        continue;
+      }
       // setImmediate: the caller acknowledges its write first, then viewers hear of it.
-      if (snapshot) this.track(new Promise<void>((resolve) => setImmediate(() => resolve(this.broadcast(snapshot)))));
-      this.schedule(id, snapshot ? { load: false, eventId: snapshot.eventId } : { load: true });
+      this.track(new Promise<void>((resolve) => setImmediate(() => resolve(this.broadcast(snapshot)))));
+      this.refreshBoards(snapshot.eventId, id);
     }
     if (opts.standingsMeetId != null) this.track(this.publishStandings(opts.standingsMeetId));
   }
@@ -79,35 +83,49 @@ export class LivePublisher implements ChangePublisher {
     }
   }
 
-  private schedule(heatId: number, job: HeatJob) {
-    const folded = this.queued.get(heatId);
-    this.queued.set(heatId, { load: job.load || (folded?.load ?? false), eventId: job.eventId ?? folded?.eventId });
-    if (this.running.has(heatId)) return;
+  /** Loads, invalidates and broadcasts a heat's snapshot, then has its boards refreshed. */
+  private load(heatId: number) {
+    if (this.loading.has(heatId)) {
+      this.reload.add(heatId);
+      return;
+    }
     const run = (async () => {
-      for (let next = this.queued.get(heatId); next; next = this.queued.get(heatId)) {
-        this.queued.delete(heatId);
-        await this.publishHeat(heatId, next);
-      }
-    })().finally(() => this.running.delete(heatId));
-    this.running.set(heatId, run);
+      do {
+        this.reload.delete(heatId);
+        try {
+          const snapshot = await loadSnapshot(this.sql, heatId);
+          if (!snapshot) return;
+          await invalidate(this.readCache, this.log, [tags.heat(heatId), tags.event(snapshot.eventId), tags.meet(snapshot.meetId)]);
+          this.broadcast(snapshot);
+          this.refreshBoards(snapshot.eventId, heatId);
+        } catch (err) {
+          // The write is committed; viewers catch up on the next change or on resubscribe.
+          this.log.error({ err, heatId }, 'publishing a heat failed');
+        }
+      } while (this.reload.has(heatId));
+    })().finally(() => this.loading.delete(heatId));
+    this.loading.set(heatId, run);
     this.track(run);
   }
 
-  private async publishHeat(heatId: number, job: HeatJob): Promise<void> {
-    try {
-      let eventId = job.eventId;
-      if (job.load || eventId == null) {
-        const snapshot = await loadSnapshot(this.sql, heatId);
-        if (!snapshot) return;
-        await invalidate(this.readCache, this.log, [tags.heat(heatId), tags.event(snapshot.eventId), tags.meet(snapshot.meetId)]);
-        this.broadcast(snapshot);
-        eventId = snapshot.eventId;
+  private refreshBoards(eventId: number, heatId: number) {
+    const heats = this.boardQueue.get(eventId) ?? new Set<number>();
+    heats.add(heatId);
+    this.boardQueue.set(eventId, heats);
+    if (this.refreshing.has(eventId)) return;
+    const run = (async () => {
+      for (let next = this.boardQueue.get(eventId); next; next = this.boardQueue.get(eventId)) {
+        this.boardQueue.delete(eventId);
+        try {
+          await this.leaderboards.refreshEvent(eventId, [...next]);
+        } catch (err) {
+          // Derived data: rebuilt from PostgreSQL by the next change, a read that misses, or a restart.
+          this.log.error({ err, eventId }, 'refreshing leaderboards failed');
+        }
       }
-      await this.leaderboards.refreshEvent(eventId, heatId);
-    } catch (err) {
-      // The write is committed; viewers catch up on the next change or on resubscribe.
-      this.log.error({ err, heatId }, 'publishing a heat failed');
-    }
+    })().finally(() => this.refreshing.delete(eventId));
+    this.refreshing.set(eventId, run);
+    this.track(run);
   }
 
   private async publishStandings(meetId: number): Promise<void> {

@@ -6,7 +6,7 @@
 // Equal scores rank alike (rank = 1 + number of strictly better scores), as ties do in the sport.
 // Team standings boards are scored by points (descending).
 import type { Sql } from '../db/client.js';
-import type { LeaderboardStore, RankedEntry } from '../cache/leaderboard-store.js';
+import type { BoardEntry, LeaderboardStore, RankedEntry } from '../cache/leaderboard-store.js';
 import type { Round } from '../../shared/schemas/meets.js';
 import type { ResultStatus } from '../../shared/schemas/results.js';
 import { meetPoints } from '../db/repos/results.js';
@@ -36,27 +36,40 @@ interface EventResultRow {
 export class Leaderboards {
   constructor(private readonly sql: Sql, private readonly store: LeaderboardStore) {}
 
-  /** Recomputes the boards of a heat, its round and its event from PostgreSQL. */
-  async refreshEvent(eventId: number, onlyHeat?: number): Promise<void> {
+  /**
+   * Recomputes boards of an event from PostgreSQL, written in one go: with `onlyHeats`, those heats'
+   * boards, their rounds' and the event's (the boards a change to those heats can change); without,
+   * every board of the event.
+   */
+  async refreshEvent(eventId: number, onlyHeats?: number[]): Promise<void> {
     const rows = await this.sql<EventResultRow[]>`
       SELECT r.heat_id AS "heatId", h.round, r.entry_id AS "entryId", r.status, r.time_ms AS "timeMs"
       FROM results r JOIN heats h ON h.id = r.heat_id WHERE h.event_id = ${eventId}`;
     const heats = new Map<number, EventResultRow[]>();
     const rounds = new Map<Round, EventResultRow[]>();
     const best = new Map<number, number>();
+    const add = <K>(m: Map<K, EventResultRow[]>, k: K, r: EventResultRow) => {
+      const list = m.get(k);
+      if (list) list.push(r);
+      else m.set(k, [r]);
+    };
     for (const r of rows) {
-      heats.set(r.heatId, [...(heats.get(r.heatId) ?? []), r]);
-      rounds.set(r.round, [...(rounds.get(r.round) ?? []), r]);
+      add(heats, r.heatId, r);
+      add(rounds, r.round, r);
       const s = encodeScore(r.status, r.timeMs);
       best.set(r.entryId, Math.min(best.get(r.entryId) ?? Infinity, s));
     }
     const toBoard = (rs: EventResultRow[]) => rs.map((r) => ({ member: String(r.entryId), score: encodeScore(r.status, r.timeMs) }));
-    const writes: Promise<void>[] = [];
-    for (const [heatId, rs] of heats) if (onlyHeat == null || heatId === onlyHeat) writes.push(this.store.replace(boardKeys.heat(heatId), toBoard(rs)));
-    if (onlyHeat != null && !heats.has(onlyHeat)) writes.push(this.store.replace(boardKeys.heat(onlyHeat), []));
-    for (const round of ['heat', 'semi', 'final'] as const) writes.push(this.store.replace(boardKeys.round(eventId, round), toBoard(rounds.get(round) ?? [])));
-    writes.push(this.store.replace(boardKeys.event(eventId), [...best].map(([entryId, score]) => ({ member: String(entryId), score }))));
-    await Promise.all(writes);
+    const boards: { key: string; entries: BoardEntry[] }[] = [];
+    const heatIds = onlyHeats ?? [...heats.keys()];
+    for (const heatId of heatIds) boards.push({ key: boardKeys.heat(heatId), entries: toBoard(heats.get(heatId) ?? []) });
+    // A heat without results says nothing of its round: then every round board is rewritten.
+    const touched = onlyHeats?.every((id) => heats.has(id)) ? new Set(onlyHeats.map((id) => heats.get(id)![0]!.round)) : null;
+    for (const round of ['heat', 'semi', 'final'] as const) {
+      if (!touched || touched.has(round)) boards.push({ key: boardKeys.round(eventId, round), entries: toBoard(rounds.get(round) ?? []) });
+    }
+    boards.push({ key: boardKeys.event(eventId), entries: [...best].map(([entryId, score]) => ({ member: String(entryId), score })) });
+    await this.store.replaceMany(boards);
   }
 
   async refreshStandings(meetId: number): Promise<void> {

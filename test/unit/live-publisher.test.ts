@@ -33,7 +33,7 @@ describe('LivePublisher', () => {
     expect(sent).toEqual([]);
     await publisher.idle();
     expect(sent).toEqual([5]);
-    expect(refreshEvent).toHaveBeenCalledWith(7, 1);
+    expect(refreshEvent).toHaveBeenCalledWith(7, [1]);
     expect(sql).not.toHaveBeenCalled();
     expect(log.error).not.toHaveBeenCalled();
   });
@@ -48,16 +48,35 @@ describe('LivePublisher', () => {
     expect(sent).toEqual([9, 3, 9]);
   });
 
-  it('folds a burst of changes to one heat into one more leaderboard refresh', async () => {
+  it('folds a burst of changes across an event\'s heats into one more leaderboard refresh, every snapshot broadcast', async () => {
     const { publisher, refreshEvent, sent } = setup();
     let release!: () => void;
     refreshEvent.mockImplementationOnce(() => new Promise<void>((r) => (release = r)));
     await publisher.heatsChanged([1], { snapshots: [snap(1, 1)] });
-    for (let v = 2; v <= 5; v++) await publisher.heatsChanged([1], { snapshots: [snap(1, v)] });
+    for (let v = 2; v <= 5; v++) await publisher.heatsChanged([v % 2 ? 1 : 2], { snapshots: [snap(v % 2 ? 1 : 2, v)] });
     await vi.waitFor(() => expect(release).toBeTypeOf('function'));
     release();
     await publisher.idle();
     expect(sent).toEqual([1, 2, 3, 4, 5]);
-    expect(refreshEvent).toHaveBeenCalledTimes(2);
+    expect(refreshEvent.mock.calls.map(([e, heats]) => [e, [...heats].sort()])).toEqual([[7, [1]], [7, [1, 2]]]);
+  });
+
+  it('without a snapshot, loads it (once more for changes during a load) and broadcasts the newest', async () => {
+    const { publisher, sent, refreshEvent } = setup();
+    const versions = [3, 4];
+    const load = vi.fn(async () => snap(1, versions.shift()!));
+    const snapshotModule = await import('../../server/results/snapshot.js');
+    const spy = vi.spyOn(snapshotModule, 'loadSnapshot').mockImplementation(load);
+    try {
+      await publisher.heatsChanged([1]);
+      await publisher.heatsChanged([1]);
+      await publisher.heatsChanged([1]);
+      await publisher.idle();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(load).toHaveBeenCalledTimes(2);
+    expect(sent).toEqual([3, 4]);
+    expect(refreshEvent.mock.calls.flatMap(([, heats]) => heats)).toEqual(expect.arrayContaining([1]));
   });
 });

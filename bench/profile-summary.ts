@@ -1,5 +1,7 @@
-// `tsx bench/profile-summary.ts <file.cpuprofile> [top]`: self time by function and by package/file,
-// from a V8 CPU profile (node --cpu-prof; BENCH_CPU_PROF=<dir> makes every bench hub write one).
+// `tsx bench/profile-summary.ts <file.cpuprofile> [top] [function]`: self time by function and by
+// package/file, from a V8 CPU profile (node --cpu-prof; BENCH_CPU_PROF=<dir> makes every bench hub
+// write one). With a function name: where the time of that function comes from (its call stacks,
+// by the nearest caller outside node: internals, and by the nearest caller in server/ or shared/).
 import { readFileSync } from 'node:fs';
 
 interface Node {
@@ -16,7 +18,7 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const [file, topArg] = process.argv.slice(2);
+const [file, topArg, focus] = process.argv.slice(2);
 if (!file) {
   console.error('usage: tsx bench/profile-summary.ts <file.cpuprofile> [top]');
   process.exit(2);
@@ -51,3 +53,26 @@ const show = (title: string, m: Map<string, number>) => {
 console.log(`profile ${((p.endTime - p.startTime) / 1e6).toFixed(1)} s, sampled ${(total / 1e6).toFixed(1)} s`);
 show('self time by package / file', files);
 show('self time by function', fns);
+
+if (focus) {
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const viaLib = new Map<string, number>();
+  const viaApp = new Map<string, number>();
+  for (const [id, us] of self) {
+    if (byId.get(id)!.callFrame.functionName !== focus) continue;
+    let lib: string | undefined;
+    let app: string | undefined;
+    for (let at = parent.get(id); at != null; at = parent.get(at)) {
+      const n = byId.get(at)!;
+      const w = where(n.callFrame.url);
+      if (!lib && n.callFrame.url && !w.startsWith('node:')) lib = fnKey(n);
+      if (!app && /^(server|shared)\//.test(w)) app = fnKey(n);
+      if (lib && app) break;
+    }
+    viaLib.set(lib ?? '(none)', (viaLib.get(lib ?? '(none)') ?? 0) + us);
+    viaApp.set(app ?? '(none)', (viaApp.get(app ?? '(none)') ?? 0) + us);
+  }
+  show(`${focus}: nearest caller outside node internals`, viaLib);
+  show(`${focus}: nearest caller in server/ or shared/`, viaApp);
+}

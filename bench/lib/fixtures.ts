@@ -9,8 +9,18 @@ export interface Lane {
   lane: number;
 }
 
-/** One meet; `heats` heats of 8 lanes, 8 heats per event. Lanes come back heat by heat, lane by lane. */
+/**
+ * One meet; `heats` heats of 8 lanes, 8 heats per event. Lanes come back heat by heat, lane by lane.
+ * The tables are analyzed afterwards, as autovacuum would have done on a real database: without
+ * statistics, PostgreSQL plans the hub's per-heat queries as scans of the whole tables.
+ */
 export async function createLanes(sql: Sql, heats: number): Promise<{ meetId: number; lanes: Lane[] }> {
+  const made = await insertLanes(sql, heats);
+  await sql`ANALYZE`;
+  return made;
+}
+
+async function insertLanes(sql: Sql, heats: number): Promise<{ meetId: number; lanes: Lane[] }> {
   const tag = randomBytes(3).toString('hex');
   const perEvent = 8;
   const events = Math.ceil(heats / perEvent);

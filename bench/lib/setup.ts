@@ -1,6 +1,7 @@
 // What every benchmark stands on: a fresh PostgreSQL database, a Redis database index and key
 // prefix of its own, the test users, and hubs configured as in production.
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { Redis } from 'ioredis';
 import { io, type Socket } from 'socket.io-client';
 import { createTestDb, type TestDb } from '../../test/helpers/db.js';
@@ -64,10 +65,14 @@ async function dropRedisPrefix(prefix: string): Promise<void> {
   }
 }
 
-/** BENCH_CPU_PROF=<dir>: every hub writes a V8 CPU profile there when it stops (node --cpu-prof). */
+/**
+ * BENCH_CPU_PROF=<dir>: every hub writes V8 CPU profiles to <dir>/<hub name>/ when it stops (node
+ * --cpu-prof): one per thread, the main thread's is the one with `.0.` before the sequence number
+ * (the other is tsx's module loader thread).
+ */
 export function benchHub(env: BenchEnv, o: Omit<HubOptions, 'env'> & { env?: Record<string, string> }): Promise<Hub> {
   const prof = process.env.BENCH_CPU_PROF;
-  const nodeArgs = [...(o.nodeArgs ?? []), ...(prof ? ['--cpu-prof', '--cpu-prof-dir', prof, '--cpu-prof-name', `${o.name}.cpuprofile`] : [])];
+  const nodeArgs = [...(o.nodeArgs ?? []), ...(prof ? ['--cpu-prof', '--cpu-prof-dir', path.join(prof, o.name)] : [])];
   return startHub({ ...o, nodeArgs, env: { ...env.hubEnv, ...o.env } });
 }
 

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { startTestApp, TEST_PASSWORD, testRedisPrefix, type TestApp } from '../helpers/app.js';
+import { hashPassword } from '../../server/auth/passwords.js';
 import { redisAvailable } from '../helpers/services.js';
 
 const hasRedis = await redisAvailable();
@@ -95,6 +96,30 @@ for (const mode of [
       // The proxy's X-Forwarded-For gave the real client address.
       expect(new Set(failed.map((r) => r.ip))).toEqual(new Set(Array.from({ length: LIMIT }, (_, i) => `198.51.100.${i + 1}`)));
       expect((await audit('auth.login_blocked', { email })).map((r) => r.ip).sort()).toEqual(['198.51.100.50', '198.51.100.51']);
+    });
+
+    it('stops a password spray over many real accounts from one IP, though no account failed twice', async () => {
+      const ip = '203.0.113.77';
+      const hash = await hashPassword(TEST_PASSWORD, 4);
+      const victims: string[] = [];
+      for (let i = 0; i < LIMIT + 3; i++) {
+        const email = `spray${i}-${prefix.replace(/\W/g, '')}@test.local`;
+        await t.db.sql`INSERT INTO users (name, email, password_hash, role) VALUES (${`Spray ${i}`}, ${email}, ${hash}, 'viewer')`;
+        victims.push(email);
+      }
+      // One common password against every account: each account sees a single failure.
+      for (const [i, email] of victims.entries()) {
+        const res = await attempt(t, { ip, email, password: 'Spring2026!' });
+        if (i < LIMIT) expect(res.statusCode, `attempt ${i + 1}`).toBe(401);
+        else expectBlocked(res);
+      }
+      // The sprayer's address is blocked even for a right password; the accounts themselves are not.
+      expectBlocked(await attempt(t, { ip, email: victims[0]!, password: TEST_PASSWORD }));
+      expect((await attempt(t, { ip: '203.0.113.78', email: victims[0]!, password: TEST_PASSWORD })).statusCode).toBe(200);
+      const failed = await audit('auth.login_failed', { ip });
+      expect(failed).toHaveLength(LIMIT);
+      expect(new Set(failed.map((r) => r.email)).size).toBe(LIMIT);
+      expect(failed.every((r) => r.reason === 'bad_password')).toBe(true);
     });
 
     it('does not let a client dodge the IP limit with a forged X-Forwarded-For', async () => {

@@ -14,7 +14,7 @@ const snap = (heatId: number, version: number): HeatSnapshot => ({
 function setup() {
   const cache = new MemoryReadCache();
   const sql = vi.fn(() => Promise.reject(new Error('no query expected'))) as unknown as Sql;
-  const refreshEvent = vi.fn(async () => {});
+  const refreshEvent = vi.fn(async (_eventId: number, _heats?: number[]) => {});
   const leaderboards = { refreshEvent } as unknown as Leaderboards;
   const log = { error: vi.fn(), warn: vi.fn() } as unknown as FastifyBaseLogger;
   const publisher = new LivePublisher(sql, leaderboards, cache, log);
@@ -58,7 +58,7 @@ describe('LivePublisher', () => {
     release();
     await publisher.idle();
     expect(sent).toEqual([1, 2, 3, 4, 5]);
-    expect(refreshEvent.mock.calls.map(([e, heats]) => [e, [...heats].sort()])).toEqual([[7, [1]], [7, [1, 2]]]);
+    expect(refreshEvent.mock.calls.map(([e, heats]) => [e, [...(heats ?? [])].sort()])).toEqual([[7, [1]], [7, [1, 2]]]);
   });
 
   it('without a snapshot, loads it (once more for changes during a load) and broadcasts the newest', async () => {
@@ -77,6 +77,6 @@ describe('LivePublisher', () => {
     }
     expect(load).toHaveBeenCalledTimes(2);
     expect(sent).toEqual([3, 4]);
-    expect(refreshEvent.mock.calls.flatMap(([, heats]) => heats)).toEqual(expect.arrayContaining([1]));
+    expect(refreshEvent.mock.calls.flatMap(([, heats]) => heats ?? [])).toEqual(expect.arrayContaining([1]));
   });
 });

@@ -14,6 +14,7 @@ export const RESULT_CSV_COLUMNS = [
 /**
  * A text cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a leading
  * apostrophe: names come from registration forms, and a file opened in Excel must not execute them.
+ * Codes are text cells too: a discipline or a bib may start with `-` (`-A1` is a formula).
  */
 export function safeCell(text: string): string {
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
@@ -26,8 +27,8 @@ function csvRows(event: ExportEvent, heats: readonly ExportHeat[]): string[][] {
     h.rows
       .filter((r) => r.status !== null)
       .map((r) => [
-        String(event.eventNumber), safeCell(event.name), event.discipline, h.round, String(h.heatNumber), h.status, windOf(event, h),
-        r.place == null ? '' : String(r.place), r.bib, safeCell(r.lastName), safeCell(r.firstName), r.country, safeCell(r.club ?? ''),
+        String(event.eventNumber), safeCell(event.name), safeCell(event.discipline), h.round, String(h.heatNumber), h.status, windOf(event, h),
+        r.place == null ? '' : String(r.place), safeCell(r.bib), safeCell(r.lastName), safeCell(r.firstName), r.country, safeCell(r.club ?? ''),
         String(r.lane), r.time ?? '', r.timeMs == null ? '' : String(r.timeMs), r.status ?? '', safeCell(r.dqRule ?? ''),
         r.reactionMs == null ? '' : String(r.reactionMs), r.flags.join(' '),
       ]),

@@ -118,6 +118,7 @@ export class ResultsService {
       return { ack, heatIds: [heat.id], snapshots: snapshot ? [snapshot] : [] };
     });
     if (outcome.heatIds) await this.publisher.heatsChanged(outcome.heatIds, { snapshots: outcome.snapshots });
+    else if (outcome.replayed?.[0]) await this.publisher.heatsChanged([input.heatId]);
     return outcome.ack;
   }
 
@@ -156,13 +157,20 @@ export class ResultsService {
       return { ack: { version }, heatIds };
     });
     if (outcome.heatIds) await this.publisher.heatsChanged(outcome.heatIds, standingsMeetId ? { standingsMeetId } : {});
+    else if (outcome.replayed) await this.republishStatus(outcome.replayed);
     return outcome.ack;
+  }
+
+  /** A replayed status change: what the first answer's hub may have died before publishing (a superset). */
+  private async republishStatus(heat: HeatContext): Promise<void> {
+    if (heat.round === 'final') return this.publisher.heatsChanged([heat.id], { standingsMeetId: heat.meetId });
+    await this.publisher.heatsChanged((await roundHeatIds(this.sql, heat.eventId, heat.round)).map((h) => h.id));
   }
 
   /**
    * Runs a write once per key: a replay with the same body returns the first answer; another body is a 409.
-   * `read` goes out in one pipeline with the key's claim (a replay reads for nothing, and costs no
-   * extra round trip otherwise); `write` must store its answer with `respond` before returning.
+   * `read` goes out in one pipeline with the key's claim (no extra round trip; on a replay it tells
+   * the caller what to publish again); `write` must store its answer with `respond` before returning.
    */
   private async idempotent<R>(
     actor: WriteActor,
@@ -170,12 +178,14 @@ export class ResultsService {
     hash: string,
     read: (tx: Tx) => Promise<R>,
     write: (tx: Tx, read: R, respond: (ack: WriteAck) => Promise<void>) => Promise<WriteOutcome>,
-  ): Promise<Partial<WriteOutcome> & { ack: WriteAck }> {
-    return this.sql.begin(async (tx): Promise<Partial<WriteOutcome> & { ack: WriteAck }> => {
+  ): Promise<Partial<WriteOutcome> & { ack: WriteAck; replayed?: R }> {
+    return this.sql.begin(async (tx): Promise<Partial<WriteOutcome> & { ack: WriteAck; replayed?: R }> => {
       const [claim, pre] = await Promise.all([claimKey<WriteAck>(tx, key, actor.userId, hash), read(tx)]);
       if (!claim.fresh) {
         if (claim.requestHash !== hash) throw conflict('this idempotency key was already used for a different request', 'idempotencyKey');
-        return { ack: claim.response };
+        // The process that gave the first answer may have died between its commit and its broadcast:
+        // the caller publishes again (what was read is handed back for that).
+        return { ack: claim.response, replayed: pre };
       }
       return write(tx, pre, (ack) => storeResponse(tx, key, ack));
     });

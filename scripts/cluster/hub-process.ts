@@ -28,15 +28,25 @@ export interface HubProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+export interface StartHubOptions {
+  port?: number;
+  waitReady?: boolean;
+  echo?: boolean;
+  /** Node flags before the entry (the soak test: --expose-gc and bench/heap-probe.ts). */
+  nodeArgs?: string[];
+  /** An IPC channel to the hub (the heap probe answers on it). */
+  ipc?: boolean;
+}
+
 /** Starts `server/main.ts serve` with exactly this environment (plus PATH, HOME, HOST and PORT). */
-export async function startHub(env: Record<string, string>, opts: { port?: number; waitReady?: boolean; echo?: boolean } = {}): Promise<HubProcess> {
+export async function startHub(env: Record<string, string>, opts: StartHubOptions = {}): Promise<HubProcess> {
   const port = opts.port ?? (await freePort());
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', 'serve'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...(opts.nodeArgs ?? []), 'server/main.ts', 'serve'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', PORT: String(port), ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: opts.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   const keep = (d: Buffer) => {

@@ -1,7 +1,10 @@
 // A client process holding many spectator sockets (WebSocket transport), driven over IPC by the
 // benchmark. Each socket subscribes to one heat and records, per heat:update, its version and the
 // wall-clock time of receipt; latencies are computed here against the send times the console took.
+// socket.io-client with a lean parser (lib/lean-parser.ts): a heat:update's version is read, the
+// rest of the snapshot is not parsed (its size is measured on the first one, from the raw packet).
 import { io, type Socket } from 'socket.io-client';
+import * as leanParser from './lib/lean-parser.js';
 import { now, pool } from './lib/util.js';
 
 interface Viewer {
@@ -27,12 +30,17 @@ const reply = (m: Record<string, unknown>): void => void process.send!(m);
 
 function openViewer(url: string, heatId: number): Promise<Viewer> {
   return new Promise((resolve, reject) => {
-    const socket = io(`${url}/live`, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: 120_000 });
+    const socket = io(`${url}/live`, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: 120_000, parser: leanParser });
     const v: Viewer = { socket, got: [], maxVersion: 0, lost: false };
     socket.on('heat:update', (snap: { version: number }) => {
       v.got.push(snap.version, now());
       if (snap.version > v.maxVersion) v.maxVersion = snap.version;
-      if (!payloadBytes) payloadBytes = Buffer.byteLength(JSON.stringify(snap));
+    });
+    // The size of one heat:update as sent: the Socket.IO packet less its `42/live,["heat:update",` head and `]`.
+    socket.io.engine.on('packet', (p: { type: string; data?: unknown }) => {
+      if (!payloadBytes && p.type === 'message' && typeof p.data === 'string' && p.data.startsWith('2/live,["heat:update",')) {
+        payloadBytes = Buffer.byteLength(p.data) - Buffer.byteLength('2/live,["heat:update",') - 1;
+      }
     });
     socket.once('connect_error', (err) => reject(err));
     socket.once('connect', () => {

@@ -44,7 +44,7 @@ describe('fuzz: every socket event with hostile payloads', () => {
   const unhandled: unknown[] = [];
   const onUnhandled = (err: unknown) => unhandled.push(err);
   let protoBefore: string[] = [];
-  const figures = { events: 0, acknowledged: 0, refused: 0, accepted: 0, internal: 0, disconnectsByServer: 0, rawPackets: 0, rawStatus: {} as Record<string, number>, http5xx: 0 };
+  const figures = { events: 0, forgedHandshakes: 0, rawSessions: 0, acknowledged: 0, refused: 0, accepted: 0, internal: 0, disconnectsByServer: 0, rawPackets: 0, rawStatus: {} as Record<string, number>, http5xx: 0 };
 
   beforeAll(async () => {
     process.on('unhandledRejection', onUnhandled);
@@ -161,6 +161,7 @@ describe('fuzz: every socket event with hostile payloads', () => {
           setTimeout(() => reject(new Error(`no answer to the handshake with ${JSON.stringify(forged).slice(0, 200)}`)), 5000);
         });
         s.disconnect();
+        figures.forgedHandshakes++;
         expect(err).toMatch(/^unauthorized/);
       }),
       { numRuns: sized(20, 200) },
@@ -181,6 +182,7 @@ describe('fuzz: every socket event with hostile payloads', () => {
         expect(sid).toBeTruthy();
         const res = await fetch(`${t.url}/socket.io/?EIO=4&transport=polling&sid=${sid}`, { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8' }, body: packets.join('\x1e') });
         await res.arrayBuffer();
+        figures.rawSessions++;
         figures.rawPackets += packets.length;
         figures.rawStatus[res.status] = (figures.rawStatus[res.status] ?? 0) + 1;
         if (res.status >= 500) figures.http5xx++;

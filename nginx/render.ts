@@ -151,9 +151,14 @@ http {
 ${servers(' max_fails=1 fail_timeout=5s')}
     keepalive 32;
   }
+  # max_fails=0: a hub's own 503 (its database is down, it is shutting down) is an answer, not a failure
+  # of the hub. Counted, every hub refusing at once (PostgreSQL down) got them all marked down: nginx
+  # answered with its HTML page instead of their JSON error, and went on refusing for fail_timeout
+  # after the database was back. A request still moves to the next hub on a refused connection, and
+  # least_conn steers new requests away from a hung hub (its requests pile up as open connections).
   upstream athsys_api {
     least_conn;
-${servers(' max_fails=1 fail_timeout=5s')}
+${servers(' max_fails=0')}
     keepalive 64;
   }
 ${tlsServer}

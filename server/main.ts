@@ -2,7 +2,7 @@
 import type { Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createSql, type Sql } from './db/client.js';
-import { startEmbeddedDb, type EmbeddedDb } from './db/embedded.js';
+import type { EmbeddedDb } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
 import { seedDemo } from './db/seed.js';
 import { createRedis } from './cache/redis.js';
@@ -27,6 +27,9 @@ function readConfig(): Config {
 async function openDatabase(config: Config, log: Logger): Promise<{ sql: Sql; embedded?: EmbeddedDb }> {
   if (config.databaseUrl) return { sql: createSql({ url: config.databaseUrl, max: config.databasePoolMax }) };
   const t0 = Date.now();
+  // Loaded in embedded mode only: PGlite (PostgreSQL in WebAssembly) is a large module that a start
+  // in server mode would load for nothing (bench:coldstart).
+  const { startEmbeddedDb } = await import('./db/embedded.js');
   const embedded = await startEmbeddedDb(config.embeddedDataDir);
   log.info({ dataDir: config.embeddedDataDir, ms: Date.now() - t0 }, 'single-node embedded mode: PGlite database, in-memory stores (set DATABASE_URL and REDIS_URL to scale out)');
   // PGlite has one backend: one connection, no prepared statements (see MACHINE.md).

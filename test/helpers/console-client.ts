@@ -33,6 +33,8 @@ export interface ConsoleOptions {
   /** Awaited before submission i is first sent (pacing). */
   before?: (i: number) => Promise<void>;
   onAttempt?: (a: Attempt) => void;
+  /** Stops the console at its next try (a test that ends early). */
+  signal?: AbortSignal;
 }
 
 const errorCode = (body: string): string | undefined => {
@@ -56,6 +58,7 @@ export async function runRestConsole(
     const key = randomUUID();
     for (;;) {
       if (Date.now() > deadline) throw new Error(`console gave up: ${stats.acknowledged.length} acknowledged`);
+      opts.signal?.throwIfAborted();
       try {
         const res = await fetch(`${baseUrl()}/api/heats/${s.heatId}/results`, {
           method: 'POST',
@@ -107,6 +110,7 @@ export async function runSocketConsole(baseUrl: string, token: string, submissio
   });
   const ensureConnected = async () => {
     while (!socket.connected) {
+      opts.signal?.throwIfAborted();
       if (refusal) throw new Error(`console refused: ${refusal}`);
       if (Date.now() > deadline) throw new Error(`console gave up (not connected): ${stats.acknowledged.length} acknowledged`);
       await new Promise((r) => setTimeout(r, 25));
@@ -119,6 +123,7 @@ export async function runSocketConsole(baseUrl: string, token: string, submissio
       const payload = { heatId: s.heatId, idempotencyKey: key, results: [{ entryId: s.entryId, timeMs: s.timeMs, status: 'OK' }] };
       for (;;) {
         if (Date.now() > deadline) throw new Error(`console gave up: ${stats.acknowledged.length} acknowledged`);
+        opts.signal?.throwIfAborted();
         await ensureConnected();
         let res: Ack<{ version: number }>;
         try {

@@ -14,6 +14,12 @@ export const REDIS_BIN = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** What to stop if the test process exits without destroy() (a timed-out hook): never leave a server behind. */
+const leftovers = new Set<() => void>();
+process.once('exit', () => {
+  for (const stop of leftovers) stop();
+});
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -71,6 +77,12 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
     const pid = Number(readFileSync(f, 'utf8').split('\n')[0]);
     return pid > 0 && alive(pid) ? pid : null;
   };
+  const leftover = () => {
+    const pid = pidOf();
+    if (pid) process.kill(pid, 'SIGQUIT');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  leftovers.add(leftover);
   const pg: OwnPostgres = {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
@@ -85,6 +97,7 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
       await waitGone(pid, 30_000);
     },
     async destroy() {
+      leftovers.delete(leftover);
       const pid = pidOf();
       if (pid) {
         process.kill(pid, 'SIGQUIT');
@@ -115,6 +128,11 @@ export async function startOwnRedis(): Promise<OwnRedis> {
   mkdirSync(dir, { recursive: true });
   let child: ChildProcess | null = null;
   let exited: Promise<void> = Promise.resolve();
+  const leftover = () => {
+    child?.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  leftovers.add(leftover);
   const r: OwnRedis = {
     url: `redis://127.0.0.1:${port}`,
     port,
@@ -139,6 +157,7 @@ export async function startOwnRedis(): Promise<OwnRedis> {
       await exited;
     },
     async destroy() {
+      leftovers.delete(leftover);
       await r.stop('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     },

@@ -58,8 +58,9 @@ describe.skipIf(!TOOLS)('chaos: hubs, Redis and PostgreSQL restarted under a str
   /** Hubs that exited without the test stopping them (a crash is a defect). */
   const crashes: { hub: number; code: number | null; signal: string | null; output: string }[] = [];
   const expectedExit = new Set<HubProcess>();
-  /** Set when the test ends (failed or not): consoles still running stop at their next submission. */
+  /** Set when the test ends (failed or not): consoles still running stop at their next try. */
   let over = false;
+  const abort = new AbortController();
 
   const watch = (i: number, h: HubProcess | null) =>
     h?.child.once('exit', (code, signal) => {
@@ -80,8 +81,15 @@ describe.skipIf(!TOOLS)('chaos: hubs, Redis and PostgreSQL restarted under a str
 
   afterAll(async () => {
     over = true;
+    abort.abort();
     for (const s of sockets) s.disconnect();
-    cluster.hubs.forEach((h) => h && expectedExit.add(h));
+    // Hubs first: nginx's graceful stop waits for the WebSocket connections it proxies (a console
+    // still connected after a failure would hold it up).
+    for (const [i, h] of (cluster?.hubs ?? []).entries()) {
+      if (!h) continue;
+      expectedExit.add(h);
+      await cluster.stopHub(i, 'SIGKILL');
+    }
     await cluster?.stop();
     await sql?.end({ timeout: 5 });
     await Promise.all([pg?.destroy(), redis?.destroy()]);
@@ -127,6 +135,7 @@ describe.skipIf(!TOOLS)('chaos: hubs, Redis and PostgreSQL restarted under a str
     const consoles: Promise<ConsoleStats>[] = plans.map((plan, c) => {
       const opts = {
         deadlineMs,
+        signal: abort.signal,
         before: async (i: number) => {
           if (over) throw new Error('test over');
           const due = t0 + i * INTERVAL_MS;

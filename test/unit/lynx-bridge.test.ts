@@ -66,7 +66,8 @@ describe('LynxBridge', () => {
     });
     await start(hub.fetch);
     await expect.poll(async () => readFile(path.join(dir, 'lynx.evt'), 'utf8').catch(() => ''), poll).toBe(files.evt);
-    expect(await readFile(path.join(dir, 'lynx.ppl'), 'utf8')).toBe(files.ppl);
+    // The three files are written independently: wait for each, not only the first.
+    await expect.poll(async () => readFile(path.join(dir, 'lynx.ppl'), 'utf8').catch(() => ''), poll).toBe(files.ppl);
 
     await writeFile(path.join(dir, '001-3-01.lif'), lif('8'));
     await expect.poll(() => lines.find((l) => l.startsWith('refused ')), poll).toBe('refused 001-3-01.lif: competitor ID not in the start list: 8');

@@ -1,5 +1,5 @@
 // A client process holding many spectator sockets (WebSocket transport), driven over IPC by the
-// benchmark. Each socket subscribes to one heat and records, per heat:update, its version and the
+// benchmark, in named sets (one per measured target). Each socket subscribes to one heat and records, per heat:update, its version and the
 // wall-clock time of receipt; latencies are computed here against the send times the console took.
 // socket.io-client with a lean parser (lib/lean-parser.ts): a heat:update's version is read, the
 // rest of the snapshot is not parsed (its size is measured on the first one, from the raw packet).
@@ -15,20 +15,23 @@ interface Viewer {
   lost: boolean;
 }
 
+// Sockets come in named sets (one per measured target: both are connected at once, and measured in
+// alternating blocks); every command but disconnect and exit names its set.
 type Msg =
-  | { type: 'connect'; targets: { url: string; count: number }[]; heatId: number; parallel: number }
-  | { type: 'reset' }
-  | { type: 'status'; version: number }
-  | { type: 'collect'; versions: number[]; sentAt: number[] }
+  | { type: 'connect'; set: string; targets: { url: string; count: number }[]; heatId: number; parallel: number }
+  | { type: 'reset'; set: string }
+  | { type: 'status'; set: string; version: number }
+  | { type: 'collect'; set: string; versions: number[]; sentAt: number[] }
   | { type: 'disconnect' }
   | { type: 'exit' };
 
-let viewers: Viewer[] = [];
-let payloadBytes = 0;
+const sets = new Map<string, Viewer[]>();
+const payloadBytes = new Map<string, number>();
+const viewersOf = (set: string): Viewer[] => sets.get(set) ?? [];
 
 const reply = (m: Record<string, unknown>): void => void process.send!(m);
 
-function openViewer(url: string, heatId: number): Promise<Viewer> {
+function openViewer(set: string, url: string, heatId: number): Promise<Viewer> {
   return new Promise((resolve, reject) => {
     const socket = io(`${url}/live`, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: 120_000, parser: leanParser });
     const v: Viewer = { socket, got: [], maxVersion: 0, lost: false };
@@ -38,8 +41,8 @@ function openViewer(url: string, heatId: number): Promise<Viewer> {
     });
     // The size of one heat:update as sent: the Socket.IO packet less its `42/live,["heat:update",` head and `]`.
     socket.io.engine.on('packet', (p: { type: string; data?: unknown }) => {
-      if (!payloadBytes && p.type === 'message' && typeof p.data === 'string' && p.data.startsWith('2/live,["heat:update",')) {
-        payloadBytes = Buffer.byteLength(p.data) - Buffer.byteLength('2/live,["heat:update",') - 1;
+      if (!payloadBytes.get(set) && p.type === 'message' && typeof p.data === 'string' && p.data.startsWith('2/live,["heat:update",')) {
+        payloadBytes.set(set, Buffer.byteLength(p.data) - Buffer.byteLength('2/live,["heat:update",') - 1);
       }
     });
     socket.once('connect_error', (err) => reject(err));
@@ -60,11 +63,13 @@ async function handle(msg: Msg): Promise<void> {
       const t0 = now();
       // Round-robin over the targets, so that every hub gets its share at the same pace.
       const interleaved = interleave(msg.targets.map((t) => Array.from({ length: t.count }, () => t.url)));
+      const viewers = viewersOf(msg.set);
+      sets.set(msg.set, viewers);
       let failed = 0;
       let firstError: string | undefined;
       await pool(interleaved, msg.parallel, async (url) => {
         try {
-          viewers.push(await openViewer(url, msg.heatId));
+          viewers.push(await openViewer(msg.set, url, msg.heatId));
         } catch (err) {
           failed++;
           firstError ??= (err as Error).message;
@@ -73,15 +78,18 @@ async function handle(msg: Msg): Promise<void> {
       return reply({ type: 'connect', connected: viewers.length, failed, firstError, ms: now() - t0 });
     }
     case 'reset':
-      for (const v of viewers) v.got = [];
-      payloadBytes = 0;
+      for (const v of viewersOf(msg.set)) v.got = [];
+      payloadBytes.delete(msg.set);
       return reply({ type: 'reset' });
-    case 'status':
+    case 'status': {
+      const viewers = viewersOf(msg.set);
       return reply({ type: 'status', reached: viewers.filter((v) => v.maxVersion >= msg.version).length, lost: viewers.filter((v) => v.lost).length, total: viewers.length });
+    }
     case 'collect': {
       // Per viewer and per measured version v: latency = first receipt of a snapshot with version >= v
       // minus the send time of v (a coalesced update still shows v's result). `exact` counts v itself.
       const { versions, sentAt } = msg;
+      const viewers = viewersOf(msg.set);
       const wanted = new Set(versions);
       const latencies: number[] = [];
       let delivered = 0;
@@ -101,12 +109,12 @@ async function handle(msg: Msg): Promise<void> {
       }
       return reply({
         type: 'collect', latencies: Float64Array.from(latencies), expected: versions.length * viewers.length, delivered, exact,
-        lost: viewers.filter((v) => v.lost).length, payloadBytes,
+        lost: viewers.filter((v) => v.lost).length, payloadBytes: payloadBytes.get(msg.set) ?? 0,
       });
     }
     case 'disconnect':
-      for (const v of viewers) v.socket.disconnect();
-      viewers = [];
+      for (const viewers of sets.values()) for (const v of viewers) v.socket.disconnect();
+      sets.clear();
       return reply({ type: 'disconnect' });
     case 'exit':
       process.exit(0);

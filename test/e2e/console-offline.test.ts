@@ -124,6 +124,7 @@ describe.skipIf(!chromiumAvailable())('console offline queue', () => {
     const results = async () => t.db.sql<{ time_ms: number }[]>`SELECT time_ms FROM results WHERE heat_id = ${heatId}`;
     await signIn(page, t.url, 'starter', `/console/starter/${heatId}`);
     await expect.poll(() => page.getByTestId('connection').innerText()).toBe('Connected');
+    await page.getByLabel('Lane or bib').waitFor(); // the start list is loaded before the network goes
 
     await context.setOffline(true);
     await expect.poll(() => page.getByTestId('connection').innerText()).toMatch(/^Offline/);
@@ -160,6 +161,7 @@ describe.skipIf(!chromiumAvailable())('console offline queue', () => {
     const heatId = fx.heatIds[2]!;
     await signIn(page, t.url, 'starter', `/console/starter/${heatId}`);
     await expect.poll(() => page.getByTestId('connection').innerText()).toBe('Connected');
+    await page.getByLabel('Lane or bib').waitFor();
 
     await context.setOffline(true);
     await expect.poll(() => page.getByTestId('connection').innerText()).toMatch(/^Offline/);
@@ -193,6 +195,22 @@ describe.skipIf(!chromiumAvailable())('console offline queue', () => {
     await expect.poll(() => page.getByTestId('outbox-badge').getAttribute('data-refused')).toBe('0');
     expect(await page.evaluate((k) => localStorage.getItem(k), OUTBOX_KEY)).toBeNull();
     expect((await t.db.sql`SELECT 1 FROM results WHERE heat_id = ${heatId}`).length).toBe(0);
+    expectCleanPage(seen);
+    await context.close();
+  });
+  it('opens a heat whose start list cannot be read at first, and shows it once the hub answers', async () => {
+    const { page, context, seen } = await openConsole(browser);
+    const heatId = fx.heatIds[1]!;
+    await signIn(page, t.url, 'starter', '/console/');
+    // The first two reads of the heat fail as a dropped Wi-Fi would; the screen keeps trying by itself.
+    let failures = 0;
+    await page.route(`**/api/heats/${heatId}`, (route) => (failures++ < 2 ? route.abort('internetdisconnected') : route.continue()));
+    await page.goto(`${t.url}/console/starter/${heatId}`);
+    // (The live subscription may show the rows first; the screen still reads the heat and its event.)
+    await expect.poll(() => failures, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+    await page.getByLabel('Lane or bib').waitFor();
+    await expect.poll(() => page.getByTestId('entry-grid').locator('tbody tr').count()).toBe(6);
+    expect(await page.getByRole('alert').count()).toBe(0);
     expectCleanPage(seen);
     await context.close();
   });

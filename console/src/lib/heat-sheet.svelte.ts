@@ -4,7 +4,7 @@ import { rankHeat, type Ranked } from '../../../shared/ranking.js';
 import { officialTime, isPossibleFalseStart } from '../../../shared/time.js';
 import type { Event } from '../../../shared/schemas/meets.js';
 import type { HeatSnapshot, ResultInput, ResultStatus, SnapshotRow } from '../../../shared/schemas/results.js';
-import { api, messageOf } from './api.js';
+import { api, ApiError, messageOf } from './api.js';
 import { markText, parseMark, parseReaction, parseWind, reactionText } from './entry-parse.js';
 import { outbox, type OutboxItem } from './outbox.svelte.js';
 
@@ -49,14 +49,24 @@ export class HeatSheet {
 
   constructor(readonly heatId: number) {}
 
-  async load(): Promise<void> {
-    try {
-      const snap = await api.get<HeatSnapshot>(`/api/heats/${this.heatId}`);
-      this.apply(snap);
-      this.event = await api.get<Event>(`/api/events/${snap.eventId}`);
-      this.loadError = null;
-    } catch (err) {
-      this.loadError = messageOf(err);
+  /**
+   * Reads the heat and its event. A network failure or an unavailable hub (the stadium Wi-Fi drops as
+   * the screen opens) is retried, backing off up to 5 s, until it succeeds or `signal` aborts.
+   */
+  async load(signal?: AbortSignal): Promise<void> {
+    for (let attempt = 0; !signal?.aborted; attempt++) {
+      try {
+        const snap = await api.get<HeatSnapshot>(`/api/heats/${this.heatId}`);
+        this.apply(snap);
+        this.event = await api.get<Event>(`/api/events/${snap.eventId}`);
+        this.loadError = null;
+        return;
+      } catch (err) {
+        const retry = err instanceof ApiError && (err.status === 0 || err.status === 503);
+        this.loadError = retry ? `${messageOf(err)} (trying again)` : messageOf(err);
+        if (!retry) return;
+      }
+      await new Promise((r) => setTimeout(r, Math.min(500 * 2 ** attempt, 5_000)));
     }
   }
 

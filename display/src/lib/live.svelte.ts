@@ -43,6 +43,9 @@ export interface LiveOptions {
 }
 
 const ACK_TIMEOUT_MS = 8_000;
+/** A subscription the hub refuses as `unavailable` (its database is down) is asked again, backing off. */
+const RETRY_FIRST_MS = 500;
+const RETRY_MAX_MS = 5_000;
 const CLOCK_SAMPLES = 3;
 
 const keyOf = (req: LiveSubscribe): string =>
@@ -209,18 +212,25 @@ export class LiveClient {
 
   async #subscribeOne(socket: Socket<LiveServerToClient, LiveClientToServer>, sub: Subscription): Promise<void> {
     const key = keyOf(sub.req);
-    let res: Ack<SubscribeData>;
-    try {
-      res = (await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('subscribe', sub.req)) as Ack<SubscribeData>;
-    } catch {
-      return; // no answer: the connection is going; the next connect resubscribes
-    }
-    if (this.#subs.get(key) !== sub) return; // released meanwhile
-    if (!res.ok) {
+    for (let attempt = 0; ; attempt++) {
+      let res: Ack<SubscribeData>;
+      try {
+        res = (await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('subscribe', sub.req)) as Ack<SubscribeData>;
+      } catch {
+        return; // no answer: the connection is going; the next connect resubscribes
+      }
+      if (this.#subs.get(key) !== sub) return; // released meanwhile
+      if (res.ok) return this.#applyData(res.data);
+      // A hub whose database is down cannot give a snapshot (nor put this screen in the room): without
+      // asking again, the screen would stay on what it shows until its next reconnect.
+      if (res.error.code === 'unavailable' && socket.connected && this.#socket === socket) {
+        await new Promise((r) => setTimeout(r, Math.min(RETRY_FIRST_MS * 2 ** attempt, RETRY_MAX_MS)));
+        if (socket.connected && this.#socket === socket && this.#subs.get(key) === sub) continue;
+        return;
+      }
       for (const f of sub.onError) f(res.error.message);
       return;
     }
-    this.#applyData(res.data);
   }
 
   async #measureClock(socket: Socket<LiveServerToClient, LiveClientToServer>): Promise<void> {

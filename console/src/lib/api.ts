@@ -47,6 +47,8 @@ export interface RequestOptions {
   body?: unknown;
   /** Sent as text/csv instead of JSON: typed text, or a file's bytes as they are (the hub detects the encoding). */
   csv?: string | Blob;
+  /** Sent as application/octet-stream: a file's bytes as they are (a FinishLynx .lif). */
+  bytes?: Blob;
   headers?: Record<string, string>;
   /** A 401 on this request is an answer, not an expired session (the login form). */
   quiet401?: boolean;
@@ -58,6 +60,9 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   if (opts.csv !== undefined) {
     headers['content-type'] = 'text/csv; charset=utf-8';
     body = opts.csv;
+  } else if (opts.bytes !== undefined) {
+    headers['content-type'] = 'application/octet-stream';
+    body = opts.bytes;
   } else if (opts.body !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(opts.body);
@@ -81,6 +86,51 @@ export const api = {
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
   csv: <T>(path: string, file: string | Blob) => request<T>('POST', path, { csv: file }),
 };
+
+/**
+ * The answer to POST /api/heats/:id/lif (LifImportReply in server/routes/lynx.ts; the console imports
+ * shared/ only, so the shape is written out here).
+ */
+export interface LifImportReply {
+  heatId: number;
+  /** The heat's version after the import (or of the earlier import, on a replay). */
+  version: number;
+  /** The heat's last import was this very file: nothing changed. */
+  replay: boolean;
+  /** Rows of the file with a place, time or status. */
+  results: number;
+  /** Competitors of the start list with no result in the file yet. */
+  pending: number;
+  eventNumber: number;
+  round: number;
+  heat: number;
+  encoding: string;
+}
+
+/** The hub's limit for a .lif body (MAX_LIF_BYTES in server/routes/lynx.ts). */
+export const MAX_LIF_BYTES = 1024 * 1024;
+
+/**
+ * `lif-<sha256 hex of the bytes>`, the key the hub checks against the body (a truncated upload is
+ * refused, not imported). null where crypto.subtle is missing: it exists only in secure contexts, and a
+ * hub reached by plain http on a LAN address is not one; the hub then derives the key itself.
+ */
+export async function lifKey(file: Blob): Promise<string | null> {
+  const subtle = globalThis.crypto?.subtle as SubtleCrypto | undefined;
+  if (!subtle) return null;
+  const digest = new Uint8Array(await subtle.digest('SHA-256', await file.arrayBuffer()));
+  return `lif-${Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** Imports a FinishLynx results file into a heat: the file's bytes as they are (the hub detects the encoding). */
+export async function uploadLif(heatId: number, file: File): Promise<LifImportReply> {
+  const headers: Record<string, string> = {};
+  const key = await lifKey(file);
+  if (key) headers['idempotency-key'] = key;
+  // Kept with the import record. A header must be Latin-1 or fetch throws: other names are left out.
+  if (/^[\x20-\x7e]{1,255}$/.test(file.name)) headers['x-lynx-file'] = file.name;
+  return request<LifImportReply>('POST', `/api/heats/${heatId}/lif`, { bytes: file, headers });
+}
 
 /** The message to show for any thrown value. */
 export function messageOf(err: unknown): string {

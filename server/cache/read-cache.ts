@@ -24,8 +24,29 @@ export class MemoryReadCache implements ReadCache {
   }
 }
 
+/**
+ * Invalidation in one round trip, whatever the number of tags: a script deletes every tag's members
+ * and the tag sets. Members are stored without the client's key prefix (ioredis prefixes only
+ * arguments it knows are keys), so the script is given the prefix. Single Redis only (not Cluster:
+ * the members are keys the script was not told of).
+ */
+const INVALIDATE_SCRIPT = `
+local doomed = {}
+for _, tag in ipairs(KEYS) do
+  for _, member in ipairs(redis.call('SMEMBERS', tag)) do doomed[#doomed + 1] = ARGV[1] .. member end
+  doomed[#doomed + 1] = tag
+end
+for i = 1, #doomed, 500 do redis.call('DEL', unpack(doomed, i, math.min(i + 499, #doomed))) end
+return #doomed`;
+
+type ScriptedRedis = Redis & { readCacheInvalidate(numKeys: number, ...args: string[]): Promise<number> };
+
 export class RedisReadCache implements ReadCache {
-  constructor(private readonly redis: Redis) {}
+  private readonly redis: ScriptedRedis;
+  constructor(redis: Redis) {
+    redis.defineCommand('readCacheInvalidate', { lua: INVALIDATE_SCRIPT });
+    this.redis = redis as ScriptedRedis;
+  }
   async get(key: string) {
     return this.redis.get(`rc:${key}`);
   }
@@ -34,16 +55,8 @@ export class RedisReadCache implements ReadCache {
     for (const t of tags) m.sadd(`rct:${t}`, `rc:${key}`).expire(`rct:${t}`, ttlS * 2);
     await m.exec();
   }
-  /** Two round trips whatever the number of tags: every tag's members, then one DEL. */
   async invalidate(tags: string[]) {
     if (!tags.length) return;
-    const read = this.redis.pipeline();
-    for (const t of tags) read.smembers(`rct:${t}`);
-    const replies = (await read.exec()) ?? [];
-    const keys = replies.flatMap(([err, members]) => {
-      if (err) throw err;
-      return members as string[];
-    });
-    await this.redis.del(...tags.map((t) => `rct:${t}`), ...keys);
+    await this.redis.readCacheInvalidate(tags.length, ...tags.map((t) => `rct:${t}`), this.redis.options.keyPrefix ?? '');
   }
 }

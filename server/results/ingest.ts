@@ -2,7 +2,7 @@
 // functions: validate -> authorize -> one transaction (results, revisions, places, audit,
 // idempotency record) -> commit -> acknowledge; publishing (leaderboards, broadcast) follows.
 import { createHash } from 'node:crypto';
-import type { Sql, Tx } from '../db/client.js';
+import { pipelinedTransaction, type Sql, type Tx } from '../db/client.js';
 import { claimKey, storeResponse } from '../db/repos/idempotency.js';
 import { recordAudit, type Actor } from '../db/repos/audit.js';
 import {
@@ -169,8 +169,9 @@ export class ResultsService {
 
   /**
    * Runs a write once per key: a replay with the same body returns the first answer; another body is a 409.
-   * `read` goes out in one pipeline with the key's claim (no extra round trip; on a replay it tells
-   * the caller what to publish again); `write` must store its answer with `respond` before returning.
+   * `read` goes out in one pipeline with BEGIN and the key's claim (no extra round trip; on a replay
+   * it tells the caller what to publish again); `write` must store its answer with `respond` before
+   * returning.
    */
   private async idempotent<R>(
     actor: WriteActor,
@@ -179,7 +180,7 @@ export class ResultsService {
     read: (tx: Tx) => Promise<R>,
     write: (tx: Tx, read: R, respond: (ack: WriteAck) => Promise<void>) => Promise<WriteOutcome>,
   ): Promise<Partial<WriteOutcome> & { ack: WriteAck; replayed?: R }> {
-    return this.sql.begin(async (tx): Promise<Partial<WriteOutcome> & { ack: WriteAck; replayed?: R }> => {
+    return pipelinedTransaction(this.sql, async (tx): Promise<Partial<WriteOutcome> & { ack: WriteAck; replayed?: R }> => {
       const [claim, pre] = await Promise.all([claimKey<WriteAck>(tx, key, actor.userId, hash), read(tx)]);
       if (!claim.fresh) {
         if (claim.requestHash !== hash) throw conflict('this idempotency key was already used for a different request', 'idempotencyKey');

@@ -45,9 +45,28 @@ describe('request logging', () => {
     expect((await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: bearer(token) })).statusCode).toBe(200);
 
     const log = lines.join('');
-    expect(lines.length).toBeGreaterThan(10);
-    expect(log).toContain('"msg":"incoming request"');
+    expect(lines.length).toBeGreaterThan(5);
+    expect(log).toContain('"msg":"request completed"');
     for (const s of secrets) expect(log, `the log holds ${s}`).not.toContain(s);
     expect(log).not.toMatch(/\$2[aby]\$/);
+  });
+});
+
+describe('request log levels', () => {
+  const lines: { level: number; msg: string; req?: { method: string; url: string }; res?: { statusCode: number } }[] = [];
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ logger: createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line)) }) });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('logs one line per write and per failure at info, and successful reads only at debug', async () => {
+    expect((await t.app.inject('/api/meets')).statusCode).toBe(200);
+    expect((await t.app.inject('/api/heats/999999')).statusCode).toBe(404);
+    expect((await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'nobody@test.local', password: 'not-the-password' } })).statusCode).toBe(401);
+    const requests = lines.filter((l) => l.msg === 'request completed').map((l) => `${l.level} ${l.req?.method} ${l.req?.url} ${l.res?.statusCode}`);
+    expect(requests).toEqual(['30 GET /api/heats/999999 404', '30 POST /api/auth/login 401']);
   });
 });

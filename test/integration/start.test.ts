@@ -73,7 +73,7 @@ describe('tsx server/main.ts serve, with no configuration', () => {
   it('writes no password, token or password hash to its log', () => {
     expect(adminToken).not.toBe('');
     const log = hub.output();
-    expect(log).toContain('"msg":"incoming request"'); // the log is there, at debug level
+    expect(log).toContain('"msg":"request completed"'); // one line per request
     expect(log).not.toContain('Admin@123');
     expect(log).not.toContain(adminToken);
     expect(log).not.toContain(createHmac('sha256', KNOWN_DEMO_SECRETS[0]!).update(adminToken).digest('hex'));

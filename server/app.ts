@@ -1,8 +1,9 @@
 // buildApp(deps) returns a ready-to-listen Fastify instance; it opens no connection of its own.
 // main.ts owns the process: configuration, connections, listening, shutdown.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
+import { rateLimitStore } from './http/rate-limit-store.js';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -65,7 +66,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
     // One log line per request, written when it is answered (below), instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { maxParamLength: 200 },
     frameworkErrors: frameworkErrorHandler(config.production),
   });
@@ -84,14 +85,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const sessions = new SessionService(sql, stores.sessions, config.sessionSecret, config.sessionIdleMs, app.log);
   installAuth(app, sessions);
 
-  // General limits per signed-in user, else per client IP (behind nginx: trustProxy gives the real one).
+  // General limits per signed-in user, else per client IP (behind nginx: trustProxy gives the real one);
+  // reads counted per process, writes across processes (http/rate-limit-store.ts).
   await app.register(rateLimit, {
     global: true,
     hook: 'preHandler',
     max: (req) => (req.method === 'GET' || req.method === 'HEAD' ? config.rate.readMax : config.rate.writeMax),
     timeWindow: config.rate.windowMs,
     keyGenerator: (req) => `${req.method === 'GET' || req.method === 'HEAD' ? 'r' : 'w'}:${req.user ? `u${req.user.id}` : req.ip}`,
-    ...(stores.redis ? { redis: stores.redis, nameSpace: 'rlg:', skipOnError: true } : {}),
+    store: rateLimitStore(stores.counters),
+    skipOnError: true,
     allowList: (req) => req.url === '/healthz' || req.url === '/readyz',
     errorResponseBuilder: (_req, ctx) => Object.assign(new AppError(429, 'rate_limited', `too many requests: retry in ${ctx.after}`), { retryAfterS: Math.ceil(ctx.ttl / 1000) }),
   });

@@ -2,8 +2,8 @@
 // A writer that read the heat's snapshot in its transaction (the ingest path) hands it over: it is
 // broadcast right after the acknowledgement, with no further query. Otherwise the snapshot is loaded
 // here, per heat and coalesced: while a heat's load is going, later changes to it are folded into one
-// more. Leaderboards are refreshed per event and coalesced the same way: a burst of results across
-// an event's heats costs one refresh while one runs, and one more. A heat's broadcasts never go
+// more. Leaderboards are refreshed per event, 50 ms after a change, and coalesced the same way: a
+// burst of results across an event's heats costs one refresh while one waits or runs, and one more. A heat's broadcasts never go
 // back in version.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Sql } from '../db/client.js';
@@ -21,6 +21,8 @@ export interface LiveEmitter {
   standingsUpdate(standings: Standings): void;
 }
 
+/** How long a leaderboard refresh waits for more changes to the same event (the boards lag by that). */
+const BOARD_REFRESH_DELAY_MS = 50;
 /** Bound on the per-heat "last broadcast version" memory (a meet has a few hundred heats). */
 const MAX_TRACKED_HEATS = 10_000;
 
@@ -114,6 +116,9 @@ export class LivePublisher implements ChangePublisher {
     this.boardQueue.set(eventId, heats);
     if (this.refreshing.has(eventId)) return;
     const run = (async () => {
+      // A moment's wait gathers the results that follow (a heat entered lane by lane, several timing
+      // consoles at once) into one refresh: each reads the event's results and rewrites its boards.
+      await new Promise((r) => setTimeout(r, BOARD_REFRESH_DELAY_MS));
       for (let next = this.boardQueue.get(eventId); next; next = this.boardQueue.get(eventId)) {
         this.boardQueue.delete(eventId);
         try {

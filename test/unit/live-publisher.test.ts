@@ -53,12 +53,21 @@ describe('LivePublisher', () => {
     let release!: () => void;
     refreshEvent.mockImplementationOnce(() => new Promise<void>((r) => (release = r)));
     await publisher.heatsChanged([1], { snapshots: [snap(1, 1)] });
-    for (let v = 2; v <= 5; v++) await publisher.heatsChanged([v % 2 ? 1 : 2], { snapshots: [snap(v % 2 ? 1 : 2, v)] });
+    // The first refresh starts after its short wait; four more changes arrive while it runs.
     await vi.waitFor(() => expect(release).toBeTypeOf('function'));
+    for (let v = 2; v <= 5; v++) await publisher.heatsChanged([v % 2 ? 1 : 2], { snapshots: [snap(v % 2 ? 1 : 2, v)] });
     release();
     await publisher.idle();
     expect(sent).toEqual([1, 2, 3, 4, 5]);
     expect(refreshEvent.mock.calls.map(([e, heats]) => [e, [...(heats ?? [])].sort()])).toEqual([[7, [1]], [7, [1, 2]]]);
+  });
+
+  it('gathers the changes of an event made within its short wait into one leaderboard refresh', async () => {
+    const { publisher, refreshEvent, sent } = setup();
+    for (let v = 1; v <= 4; v++) await publisher.heatsChanged([v % 2 ? 1 : 2], { snapshots: [snap(v % 2 ? 1 : 2, v)] });
+    await publisher.idle();
+    expect(sent).toEqual([1, 2, 3, 4]);
+    expect(refreshEvent.mock.calls.map(([e, heats]) => [e, [...(heats ?? [])].sort()])).toEqual([[7, [1, 2]]]);
   });
 
   it('without a snapshot, loads it (once more for changes during a load) and broadcasts the newest', async () => {

@@ -37,7 +37,8 @@ export function createSql(opts: DbOptions): Sql {
  * costs CPU as well as time (bench:ingest). COMMIT is sent once `fn` has resolved, as with begin():
  * postgres.js sends a query when it is awaited, in an order that depends on how deep in async calls
  * each await sits, so a COMMIT sent alongside could overtake the statements it should close.
- * A failure in `fn` (a statement or a thrown error) sends ROLLBACK and rethrows: nothing is stored.
+ * A failure in `fn` (a statement or a thrown error) sends ROLLBACK and rethrows: nothing is stored;
+ * so does a statement whose failure `fn` caught (COMMIT is then answered ROLLBACK).
  */
 export async function pipelinedTransaction<T>(sql: Sql, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const conn = await sql.reserve();
@@ -51,7 +52,10 @@ export async function pipelinedTransaction<T>(sql: Sql, fn: (tx: Tx) => Promise<
       await conn`ROLLBACK`.catch(() => undefined);
       throw err;
     }
-    await conn`COMMIT`;
+    // A statement that failed inside fn, its error caught there, aborted the transaction: PostgreSQL
+    // then answers COMMIT with ROLLBACK, and the caller must not believe anything was stored.
+    const done = await conn`COMMIT`;
+    if (done.command === 'ROLLBACK') throw new Error('the transaction was rolled back: a statement in it failed');
     return result;
   } finally {
     conn.release();

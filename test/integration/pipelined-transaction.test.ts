@@ -38,6 +38,15 @@ describe('pipelinedTransaction', () => {
     expect(await rows()).toEqual([1]);
   });
 
+  it('fails, storing nothing, when the code caught a failed statement and went on', async () => {
+    await expect(pipelinedTransaction(db.sql, async (tx) => {
+      await tx`INSERT INTO pt VALUES (6, 'six')`;
+      await tx`INSERT INTO pt VALUES (1, 'duplicate key')`.catch(() => undefined);
+      return 'looks fine';
+    })).rejects.toThrow(/rolled back/);
+    expect(await rows()).toEqual([1]);
+  });
+
   it('stores nothing when the code throws after its statements', async () => {
     await expect(pipelinedTransaction(db.sql, async (tx) => {
       await tx`INSERT INTO pt VALUES (4, 'four')`;

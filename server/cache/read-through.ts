@@ -18,20 +18,8 @@ export async function readThrough<T>(
   ttlS: number,
   load: () => Promise<T>,
 ): Promise<T> {
-  try {
-    const hit = await cache.get(key);
-    if (hit !== null) return JSON.parse(hit) as T;
-  } catch (err) {
-    log.warn({ err, key }, 'read cache get failed');
-  }
-  const value = await load();
-  if (value == null) return value; // absence is not cached: the thing may be created next
-  try {
-    await cache.set(key, JSON.stringify(value), depends, ttlS);
-  } catch (err) {
-    log.warn({ err, key }, 'read cache set failed');
-  }
-  return value;
+  const found = await through(cache, log, key, depends, ttlS, load);
+  return 'loaded' in found ? (found.loaded as T) : (JSON.parse(found.text) as T);
 }
 
 /**
@@ -47,21 +35,40 @@ export async function readThroughJson<T>(
   ttlS: number,
   load: () => Promise<T | null>,
 ): Promise<string | null> {
+  const found = await through(cache, log, key, depends, ttlS, load);
+  return 'loaded' in found ? (found.loaded == null ? null : found.text) : found.text;
+}
+
+/** The cached text, or what `load` gave (and its text, stored when it may be). */
+async function through<T>(
+  cache: ReadCache,
+  log: FastifyBaseLogger,
+  key: string,
+  depends: string[],
+  ttlS: number,
+  load: () => Promise<T>,
+): Promise<{ text: string } | { text: string; loaded: T }> {
+  let token: string | null = null;
   try {
-    const hit = await cache.get(key);
-    if (hit !== null) return hit;
+    const found = await cache.lookup(key, depends);
+    if (found.hit !== null) return { text: found.hit };
+    token = found.token;
   } catch (err) {
     log.warn({ err, key }, 'read cache get failed');
   }
-  const value = await load();
-  if (value == null) return null; // absence is not cached: the thing may be created next
-  const text = JSON.stringify(value);
-  try {
-    await cache.set(key, text, depends, ttlS);
-  } catch (err) {
-    log.warn({ err, key }, 'read cache set failed');
+  const loaded = await load();
+  if (loaded == null) return { text: 'null', loaded }; // absence is not cached: the thing may be created next
+  const text = JSON.stringify(loaded);
+  // Not stored if a write invalidated one of its tags while it loaded (see read-cache.ts), nor when
+  // the lookup failed (no token: Redis is away).
+  if (token !== null) {
+    try {
+      await cache.set(key, text, depends, ttlS, token);
+    } catch (err) {
+      log.warn({ err, key }, 'read cache set failed');
+    }
   }
-  return text;
+  return { text, loaded };
 }
 
 export async function invalidate(cache: ReadCache, log: FastifyBaseLogger, depends: string[]): Promise<void> {

@@ -26,7 +26,7 @@ function setup() {
 describe('LivePublisher', () => {
   it('with the committed snapshot: invalidates heat, event and meet before resolving, broadcasts after, queries nothing', async () => {
     const { publisher, cache, sql, refreshEvent, sent, log } = setup();
-    for (const [key, tag] of [['h', 'heat:1'], ['e', 'event:7'], ['m', 'meet:3'], ['other', 'heat:2']] as const) await cache.set(key, '1', [tag], 60);
+    for (const [key, tag] of [['h', 'heat:1'], ['e', 'event:7'], ['m', 'meet:3'], ['other', 'heat:2']] as const) await cache.set(key, '1', [tag], 60, '0');
     await publisher.heatsChanged([1], { snapshots: [snap(1, 5)] });
     expect(await Promise.all(['h', 'e', 'm', 'other'].map((k) => cache.get(k)))).toEqual([null, null, null, '1']);
     // The writer acknowledges first: nothing has gone out when heatsChanged resolves.

@@ -12,7 +12,7 @@ export type Lookup = { hit: string } | { hit: null; token: string };
 
 export interface ReadCache {
   get(key: string): Promise<string | null>;
-  /** get(), and on a miss the generations of `tags`, in one round trip. */
+  /** get(), and on a miss the generations of `tags`. */
   lookup(key: string, tags: string[]): Promise<Lookup>;
   /** Stores the value unless one of its tags was invalidated since `token` was handed out. */
   set(key: string, value: string, tags: string[], ttlS: number, token: string): Promise<void>;
@@ -51,14 +51,6 @@ export class MemoryReadCache implements ReadCache {
 // are keys), so the scripts that use them as keys are given the prefix. Single Redis only (not
 // Cluster: the members are keys the scripts were not told of).
 
-/** KEYS: rc:key, rcg:tag...  →  {1, text} on a hit, {0, token} on a miss. */
-const LOOKUP_SCRIPT = `
-local v = redis.call('GET', KEYS[1])
-if v then return {1, v} end
-local gens = {}
-for i = 2, #KEYS do gens[#gens + 1] = redis.call('GET', KEYS[i]) or '0' end
-return {0, table.concat(gens, ',')}`;
-
 /** KEYS: rc:key, rct:tag..., rcg:tag...; ARGV: text, ttl s, token, member  →  1 stored, 0 refused. */
 const SET_SCRIPT = `
 local n = (#KEYS - 1) / 2
@@ -86,7 +78,6 @@ for i = 1, #doomed, 500 do redis.call('DEL', unpack(doomed, i, math.min(i + 499,
 return #doomed`;
 
 type ScriptedRedis = Redis & {
-  readCacheLookup(numKeys: number, ...args: string[]): Promise<[number, string]>;
   readCacheSet(numKeys: number, ...args: (string | number)[]): Promise<number>;
   readCacheInvalidate(numKeys: number, ...args: string[]): Promise<number>;
 };
@@ -95,11 +86,10 @@ const entryKey = (key: string) => `rc:${key}`;
 const tagKeys = (tags: string[]) => tags.map((t) => `rct:${t}`);
 const genKeys = (tags: string[]) => tags.map((t) => `rcg:${t}`);
 
-/** Every operation is one round trip to Redis, whatever the number of tags. */
+/** One round trip per operation, whatever the number of tags (two for a lookup that misses). */
 export class RedisReadCache implements ReadCache {
   private readonly redis: ScriptedRedis;
   constructor(redis: Redis) {
-    redis.defineCommand('readCacheLookup', { lua: LOOKUP_SCRIPT });
     redis.defineCommand('readCacheSet', { lua: SET_SCRIPT });
     redis.defineCommand('readCacheInvalidate', { lua: INVALIDATE_SCRIPT });
     this.redis = redis as ScriptedRedis;
@@ -107,9 +97,12 @@ export class RedisReadCache implements ReadCache {
   async get(key: string) {
     return this.redis.get(entryKey(key));
   }
+  /** A hit is one GET (spectators' reads hit); a miss reads the generations in a second round trip. */
   async lookup(key: string, tags: string[]): Promise<Lookup> {
-    const [found, text] = await this.redis.readCacheLookup(1 + tags.length, entryKey(key), ...genKeys(tags));
-    return found === 1 ? { hit: text } : { hit: null, token: text };
+    const hit = await this.redis.get(entryKey(key));
+    if (hit !== null) return { hit };
+    const gens = tags.length ? await this.redis.mget(...genKeys(tags)) : [];
+    return { hit: null, token: gens.map((g) => g ?? '0').join(',') };
   }
   async set(key: string, value: string, tags: string[], ttlS: number, token: string) {
     await this.redis.readCacheSet(1 + 2 * tags.length, entryKey(key), ...tagKeys(tags), ...genKeys(tags), value, ttlS, token, entryKey(key));

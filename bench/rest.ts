@@ -129,7 +129,7 @@ export async function runRest(o: RestOptions, log: (s: string) => void): Promise
       targets: targetsOut,
       notes: [
         `load: ${o.workers} forked generator process(es) × ${o.connections} keep-alive connections, closed loop, ${o.durationMs / 1000} s per run, ${o.rounds} interleaved round(s); figures are medians over rounds`,
-        'hub: production settings (LOG_LEVEL=info logs every request, Redis read cache, Redis rate-limit store with the limit raised so that nothing is refused)',
+        'hub: production settings (NODE_ENV=production, LOG_LEVEL=info, Redis for the read cache, sessions and shared counters), the per-client rate limits raised so that nothing is refused',
       ],
       tables: [
         {

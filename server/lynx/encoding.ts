@@ -6,8 +6,8 @@ import { codePointOf, decodeUtf8OrWindows1252, decodeWindows1252 } from '../../s
 
 export { decodeWindows1252 };
 
-export const LYNX_ENCODINGS = ['utf-8', 'windows-1252'] as const;
-export type LynxEncoding = (typeof LYNX_ENCODINGS)[number];
+import type { LynxEncoding } from '../../shared/schemas/lynx.js';
+export { LYNX_ENCODINGS, type LynxEncoding } from '../../shared/schemas/lynx.js';
 
 /** Decodes a file, dropping a UTF-8 byte order mark, and says which encoding it was in. */
 export function decodeLynx(bytes: Uint8Array): { text: string; encoding: LynxEncoding } {

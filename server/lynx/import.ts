@@ -18,26 +18,11 @@ import { roundWind } from '../../shared/time.js';
 import type { ResultsService, WriteActor } from '../results/ingest.js';
 import { LifError, parseLif, type LifFile } from './lif.js';
 import { raceName, ROUND_NUMBER } from './numbering.js';
-import type { LynxEncoding } from './encoding.js';
+import type { LifImportReply } from '../../shared/schemas/lynx.js';
 
 export const lifHash = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 /** The key a client (the bridge) sends with a file: derived from its bytes alone. */
 export const lifKey = (bytes: Uint8Array) => `lif-${lifHash(bytes)}`;
-
-export interface LifImportReply {
-  heatId: number;
-  version: number;
-  /** true: this heat's last import was this very file; nothing changed. */
-  replay: boolean;
-  /** Results in the file (rows with a place, time or status). */
-  results: number;
-  /** Rows of the start list without any result yet (not submitted). */
-  pending: number;
-  eventNumber: number;
-  round: number;
-  heat: number;
-  encoding: LynxEncoding;
-}
 
 export type LifTarget = { heatId: number } | { meetId: number };
 

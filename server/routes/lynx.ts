@@ -9,6 +9,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Services } from '../app.js';
 import { ErrorBody, Id, IdParams } from '../../shared/schemas/common.js';
 import { IdempotencyKey } from '../../shared/schemas/results.js';
+import { LifImportReply, MAX_LIF_BYTES } from '../../shared/schemas/lynx.js';
 import { actorOf, authorize } from '../auth/guard.js';
 import { AppError, notFound } from '../errors.js';
 import { meetName, meetPeople, meetRaces } from '../db/repos/lynx.js';
@@ -22,7 +23,6 @@ import { importLif } from '../lynx/import.js';
 import type { LynxRace } from '../lynx/start-list.js';
 import type { ZApp } from './types.js';
 
-export const MAX_LIF_BYTES = 1024 * 1024;
 const LIF_TYPES = ['text/plain', 'application/octet-stream'];
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody, 503: ErrorBody };
@@ -30,17 +30,6 @@ const LynxFile = z.enum(['evt', 'sch', 'ppl']);
 const LifHeaders = z.object({
   'idempotency-key': IdempotencyKey.optional().describe('optional: lif-<sha256 of the body>; checked against the body'),
   'x-lynx-file': z.string().max(255).optional().describe('the file name, kept with the import record'),
-});
-const LifImportReply = z.object({
-  heatId: Id,
-  version: z.number().int(),
-  replay: z.boolean(),
-  results: z.number().int(),
-  pending: z.number().int(),
-  eventNumber: z.number().int(),
-  round: z.number().int(),
-  heat: z.number().int(),
-  encoding: z.enum(LYNX_ENCODINGS),
 });
 
 const writer = (req: FastifyRequest): WriteActor => ({ ...actorOf(req), role: req.user!.role });

@@ -1,5 +1,6 @@
 // REST client for the hub: same-origin fetch (the session cookie travels by itself), one error shape.
 // Every failure becomes an ApiError carrying the server's { code, message, field? }.
+import type { LifImportReply } from '../../../shared/schemas/lynx.js';
 
 export class ApiError extends Error {
   constructor(
@@ -86,29 +87,6 @@ export const api = {
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
   csv: <T>(path: string, file: string | Blob) => request<T>('POST', path, { csv: file }),
 };
-
-/**
- * The answer to POST /api/heats/:id/lif (LifImportReply in server/routes/lynx.ts; the console imports
- * shared/ only, so the shape is written out here).
- */
-export interface LifImportReply {
-  heatId: number;
-  /** The heat's version after the import (or of the earlier import, on a replay). */
-  version: number;
-  /** The heat's last import was this very file: nothing changed. */
-  replay: boolean;
-  /** Rows of the file with a place, time or status. */
-  results: number;
-  /** Competitors of the start list with no result in the file yet. */
-  pending: number;
-  eventNumber: number;
-  round: number;
-  heat: number;
-  encoding: string;
-}
-
-/** The hub's limit for a .lif body (MAX_LIF_BYTES in server/routes/lynx.ts). */
-export const MAX_LIF_BYTES = 1024 * 1024;
 
 /**
  * `lif-<sha256 hex of the bytes>`, the key the hub checks against the body (a truncated upload is

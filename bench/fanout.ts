@@ -11,7 +11,7 @@ import type { Socket } from 'socket.io-client';
 import { createHeats, type HeatFixture } from '../test/helpers/fixtures.js';
 import { benchHub, connectConsole, createBenchEnv, emitAck, login, type BenchEnv } from './lib/setup.js';
 import { forkTs, nextMessage, request, stopChild, type Hub } from './lib/procs.js';
-import { now, openFileLimit, percentiles, ratio, round, sleep, split, type Percentiles } from './lib/util.js';
+import { joinSamples, now, openFileLimit, percentiles, ratio, round, sleep, split, type Percentiles } from './lib/util.js';
 import type { BenchPart, Target } from './lib/report.js';
 
 export interface FanoutOptions {
@@ -231,12 +231,7 @@ async function measureSize(
       const s = state.get(t.name)!;
       const sends = s.sends.sort((a, b) => a.version - b.version);
       const replies = await Promise.all(workers.map((w) => request<CollectReply>(w, { type: 'collect', set: t.name, versions: sends.map((x) => x.version), sentAt: sends.map((x) => x.sentAt) })));
-      const all = new Float64Array(replies.reduce((n, r) => n + r.latencies.length, 0));
-      let at = 0;
-      for (const r of replies) {
-        all.set(r.latencies, at);
-        at += r.latencies.length;
-      }
+      const all = joinSamples(replies.map((r) => r.latencies));
       const expected = replies.reduce((n, r) => n + r.expected, 0);
       const delivered = replies.reduce((n, r) => n + r.delivered, 0);
       const acks = percentiles(sends.map((x) => x.ackMs));

@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createHeats } from '../test/helpers/fixtures.js';
 import { benchHub, connectConsole, createBenchEnv, emitAck, login } from './lib/setup.js';
 import { forkTs, nextMessage, request, stopChild, type Hub } from './lib/procs.js';
-import { median, percentiles, ratio, round } from './lib/util.js';
+import { joinSamples, median, percentiles, ratio, round } from './lib/util.js';
 import type { BenchPart, Target } from './lib/report.js';
 import { publicEnv } from './fanout.js';
 
@@ -48,12 +48,7 @@ interface Row {
 
 async function load(workers: ChildProcess[], port: number, path: string, o: RestOptions, durationMs: number) {
   const replies = await Promise.all(workers.map((w) => request<RunReply>(w, { type: 'run', port, paths: [path], connections: o.connections, durationMs })));
-  const lat = new Float64Array(replies.reduce((n, r) => n + r.latencies.length, 0));
-  let at = 0;
-  for (const r of replies) {
-    lat.set(r.latencies, at);
-    at += r.latencies.length;
-  }
+  const lat = joinSamples(replies.map((r) => r.latencies));
   const requests = replies.reduce((n, r) => n + r.requests, 0);
   const seconds = Math.max(...replies.map((r) => r.seconds));
   return { requests, perSecond: Math.round(requests / seconds), ...percentiles(lat), non2xx: replies.reduce((n, r) => n + r.non2xx, 0), errors: replies.reduce((n, r) => n + r.errors, 0) };

@@ -30,6 +30,17 @@ export function percentiles(sample: ArrayLike<number>): Percentiles {
   return { count: n, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted[n - 1]!, mean: sum / n };
 }
 
+/** The latencies several load-generator processes measured, as one sample. */
+export function joinSamples(parts: ArrayLike<number>[]): Float64Array {
+  const all = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    all.set(p, at);
+    at += p.length;
+  }
+  return all;
+}
+
 export const round = (x: number, digits = 1): number => (Number.isFinite(x) ? Number(x.toFixed(digits)) : x);
 
 /** a / b, rounded; null when either is missing. */

@@ -19,7 +19,7 @@ export async function readThrough<T>(
   load: () => Promise<T>,
 ): Promise<T> {
   const found = await through(cache, log, key, depends, ttlS, load);
-  return 'loaded' in found ? (found.loaded as T) : (JSON.parse(found.text) as T);
+  return 'hit' in found ? (JSON.parse(found.hit) as T) : found.loaded;
 }
 
 /**
@@ -36,10 +36,10 @@ export async function readThroughJson<T>(
   load: () => Promise<T | null>,
 ): Promise<string | null> {
   const found = await through(cache, log, key, depends, ttlS, load);
-  return 'loaded' in found ? (found.loaded == null ? null : found.text) : found.text;
+  return 'hit' in found ? found.hit : found.text;
 }
 
-/** The cached text, or what `load` gave (and its text, stored when it may be). */
+/** The cached text, or what `load` gave and its text (null for absence), stored when it may be. */
 async function through<T>(
   cache: ReadCache,
   log: FastifyBaseLogger,
@@ -47,17 +47,17 @@ async function through<T>(
   depends: string[],
   ttlS: number,
   load: () => Promise<T>,
-): Promise<{ text: string } | { text: string; loaded: T }> {
+): Promise<{ hit: string } | { loaded: T; text: string | null }> {
   let token: string | null = null;
   try {
     const found = await cache.lookup(key, depends);
-    if (found.hit !== null) return { text: found.hit };
+    if (found.hit !== null) return { hit: found.hit };
     token = found.token;
   } catch (err) {
     log.warn({ err, key }, 'read cache get failed');
   }
   const loaded = await load();
-  if (loaded == null) return { text: 'null', loaded }; // absence is not cached: the thing may be created next
+  if (loaded == null) return { loaded, text: null }; // absence is not cached: the thing may be created next
   const text = JSON.stringify(loaded);
   // Not stored if a write invalidated one of its tags while it loaded (see read-cache.ts), nor when
   // the lookup failed (no token: Redis is away).
@@ -68,7 +68,7 @@ async function through<T>(
       log.warn({ err, key }, 'read cache set failed');
     }
   }
-  return { text, loaded };
+  return { loaded, text };
 }
 
 export async function invalidate(cache: ReadCache, log: FastifyBaseLogger, depends: string[]): Promise<void> {

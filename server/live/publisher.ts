@@ -3,8 +3,8 @@
 // broadcast right after the acknowledgement, with no further query. Otherwise the snapshot is loaded
 // here, per heat and coalesced: while a heat's load is going, later changes to it are folded into one
 // more. Leaderboards are refreshed per event, 50 ms after a change, and coalesced the same way: a
-// burst of results across an event's heats costs one refresh while one waits or runs, and one more. A heat's broadcasts never go
-// back in version.
+// burst of results across an event's heats costs one refresh while one waits or runs, and one more.
+// A heat's broadcasts never go back in version.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Sql } from '../db/client.js';
 import type { ReadCache } from '../cache/read-cache.js';
